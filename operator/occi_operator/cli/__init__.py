@@ -1,0 +1,1 @@
+"""The ``occi-operator`` command line: one module per command, each a thin shell."""

@@ -1,0 +1,46 @@
+"""Static checks run as tests: ruff, mypy --strict, the import-layer contracts.
+
+They run the tools from the same environment as pytest, on the whole tree, so a change
+that breaks typing or a layer boundary fails the suite like a failing test.
+"""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+pytestmark = pytest.mark.quality
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - fixed tool invocations from our own venv
+        list(args), cwd=ROOT, capture_output=True, text=True, check=False, timeout=600
+    )
+
+
+def test_ruff_is_clean() -> None:
+    result = _run(str(BIN / "ruff"), "check", "--no-cache", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_is_clean() -> None:
+    result = _run(sys.executable, "-m", "mypy", "--no-incremental", "--cache-dir=/dev/null")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_import_layers_hold() -> None:
+    result = _run(str(BIN / "lint-imports"), "--no-cache")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_nothing_shadows_the_standard_operator_module() -> None:
+    operator = importlib.import_module("operator")
+    assert Path(operator.__file__ or "").parent != ROOT / "operator"
+    assert not (ROOT / "operator" / "__init__.py").exists()
