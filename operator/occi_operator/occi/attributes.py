@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 import math
 import re
+import warnings
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, TypeAlias
@@ -34,7 +35,7 @@ __all__ = [
 AttributeValue: TypeAlias = str | bool | int | float | list[Any] | dict[str, Any]
 
 
-class AttributeType(str, enum.Enum):
+class AttributeType(enum.StrEnum):
     """The data type of an attribute.
 
     ``integer`` refines JSON's ``number`` (GFD.226 has no integer type; it renders as
@@ -71,9 +72,32 @@ class AttributeDefinition(BaseModel):
         return not self.mutable
 
 
+# rOCCI (Ruby) sends POSIX bracket classes such as ``[[:alnum:]]``; Python's ``re`` does not
+# know them (it warns and matches something else), so they are translated first.
+_POSIX_CLASSES = {
+    "[:alnum:]": "a-zA-Z0-9",
+    "[:alpha:]": "a-zA-Z",
+    "[:digit:]": "0-9",
+    "[:lower:]": "a-z",
+    "[:upper:]": "A-Z",
+    "[:space:]": r"\s",
+    "[:xdigit:]": "0-9a-fA-F",
+    "[:punct:]": r"!-/:-@\[-`{-~",
+    "[:word:]": r"\w",
+}
+
+
 @lru_cache(maxsize=256)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+def _compiled(pattern: str) -> re.Pattern[str] | None:
+    """The compiled pattern, or None when it is not a regular expression Python can use."""
+    for posix, python in _POSIX_CLASSES.items():
+        pattern = pattern.replace(posix, python)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return re.compile(pattern)
+        except (re.error, OverflowError, RecursionError):
+            return None
 
 
 def _type_matches(kind: AttributeType, value: object) -> bool:
@@ -113,11 +137,9 @@ def validate_value(definition: AttributeDefinition, value: object) -> None:
         if high is not None and value > high:
             raise InvalidAttributeError(name, f"must be at most {_num(high)}", value)
     if definition.pattern is not None and isinstance(value, str):
-        try:
-            matched = _compiled(definition.pattern).fullmatch(value) is not None
-        except re.error:
-            matched = True  # a server's pattern we cannot compile constrains nothing here
-        if not matched:
+        compiled = _compiled(definition.pattern)
+        # A server's pattern we cannot compile constrains nothing here.
+        if compiled is not None and compiled.fullmatch(value) is None:
             raise InvalidAttributeError(name, f"must match {definition.pattern!r}", value)
 
 

@@ -28,7 +28,7 @@ __all__ = [
 _TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
 
 
-class CategoryClass(str, enum.Enum):
+class CategoryClass(enum.StrEnum):
     """The ``class`` of a category in the text rendering."""
 
     KIND = "kind"

@@ -131,7 +131,8 @@ class UnknownMediaTypeError(OCCIError):
 
     def __init__(self, media_type: str, known: tuple[str, ...]) -> None:
         self.media_type = media_type
-        super().__init__(f"no OCCI rendering for media type {media_type!r}; known: {', '.join(known)}")
+        listed = ", ".join(known)
+        super().__init__(f"no OCCI rendering for media type {media_type!r}; known: {listed}")
 
 
 class InvalidAttributeError(OCCIError):
@@ -154,14 +155,23 @@ class UnknownCategoryError(OCCIError):
 
 
 class TemplateNotFoundError(OCCIError):
-    """An OS or resource template name matched no mixin of the endpoint."""
+    """An OS or resource template name matched no mixin of the endpoint, or several.
 
-    def __init__(self, family: str, name: str, available: list[str]) -> None:
+    ``available`` lists what the endpoint offers, or the candidates when ``ambiguous``.
+    """
+
+    def __init__(
+        self, family: str, name: str, available: list[str], *, ambiguous: bool = False
+    ) -> None:
         self.family = family
         self.name = name
         self.available = available
+        self.ambiguous = ambiguous
         listed = ", ".join(sorted(available)[:20]) or "none"
-        super().__init__(f"no {family} template named {name!r}; the endpoint offers: {listed}")
+        if ambiguous:
+            super().__init__(f"{family} template name {name!r} is ambiguous; it matches: {listed}")
+        else:
+            super().__init__(f"no {family} template named {name!r}; the endpoint offers: {listed}")
 
 
 class RequestError(OCCIError):
