@@ -6,7 +6,8 @@
 
 from __future__ import annotations
 
-from ..errors import UnknownMediaTypeError
+from occi_operator.occi.errors import UnknownMediaTypeError
+
 from .base import Message, Rendering
 from .json import JsonRendering
 from .text_occi import TextOcciRendering

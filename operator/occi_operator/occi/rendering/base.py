@@ -16,8 +16,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
-from ..categories import QueryInterface
-from ..entities import ActionInvocation, Collection, Filter, Link, Resource
+from occi_operator.occi.categories import QueryInterface
+from occi_operator.occi.entities import ActionInvocation, Collection, Filter, Link, Resource
 
 __all__ = ["Message", "Rendering"]
 
