@@ -7,6 +7,7 @@ that breaks typing or a layer boundary fails the suite like a failing test.
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,8 +21,9 @@ pytestmark = pytest.mark.quality
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 - fixed tool invocations from our own venv
-        list(args), cwd=ROOT, capture_output=True, text=True, check=False, timeout=600
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "operator")}
+    return subprocess.run(
+        list(args), cwd=ROOT, capture_output=True, text=True, check=False, timeout=600, env=env
     )
 
 
