@@ -1,7 +1,8 @@
 """TLS: server verification, custom CA bundles, X.509 client certificates and VOMS-style proxies.
 
 The ``cryptography`` package is not installed in the project venv, so the certificates
-are made at test time with the ``openssl`` command line (skipped when it is missing):
+are made at test time with the ``openssl`` command line (``.ci/run`` installs it if
+missing):
 a CA, a server certificate for 127.0.0.1, a user certificate, and an RFC 3820 proxy
 certificate signed by the user, bundled with its key and the user certificate in one
 PEM file as VOMS proxies are.
@@ -9,7 +10,6 @@ PEM file as VOMS proxies are.
 
 from __future__ import annotations
 
-import shutil
 import ssl
 import subprocess
 from pathlib import Path
@@ -21,8 +21,6 @@ from fake_occi import FakeOCCI
 
 from occi_operator.occi.client import EndpointConfig, OCCIClient
 from occi_operator.occi.errors import TLSError, TransportError
-
-pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
 
 
 def _openssl(directory: Path, *args: str) -> None:
