@@ -263,7 +263,11 @@ def render_location(location: str, *, ascii_only: bool, in_list: bool) -> str:
 
 def _reference(uri: str, what: str, *, ascii_only: bool) -> str:
     """Check that ``uri`` can stand unquoted: no space, control, quote or angle bracket."""
-    bad = [char for char in uri if char.isspace() or ord(char) < 0x20 or char in '"<>\x7f']
+    bad = [
+        char
+        for char in uri
+        if char.isspace() or ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F or char in '"<>'
+    ]
     if ascii_only:
         bad += [char for char in uri if ord(char) > 0x7E]
     if not uri or bad:

@@ -1,11 +1,11 @@
 """The lexical layer of the OCCI text renderings: quoted strings, lists and attribute values.
 
 GFD.229 builds every field on RFC 7230 ``quoted-string`` and ``#`` lists. This module
-splits comma- and semicolon-separated lists without breaking quoted strings or
-``<URI>`` references, quotes and unquotes strings, and renders and parses attribute
-values (string, integer, float, boolean).
+splits comma-separated lists and ``head; name=value`` parameter lists without breaking
+quoted strings or ``<URI>`` references, quotes and unquotes strings, and renders and
+parses attribute values (string, integer, float, boolean) and type identifier lists.
 
-Escaping (our decision, documented for the lead): a quoted string escapes ``"`` and
+Escaping (a decision of ours): a quoted string escapes ``"`` and
 ``\\`` as RFC 7230 quoted-pairs and, beyond RFC 7230, writes line breaks and other
 control characters as ``\\n``, ``\\r``, ``\\t`` or ``\\uXXXX`` (the way rOCCI-core's
 renderer does), so that no value can break a body line or an HTTP header. With
@@ -16,8 +16,7 @@ character is written as ``\\uXXXX`` too. Parsing undoes all of this; any other
 Every ``parse_*``/``split_*`` function raises :class:`~..errors.ParseError` through the
 :class:`Where` it is given; every ``render_*`` function raises
 :class:`~..errors.RenderError`. Nothing else escapes. This module imports only the
-model's value types and the errors. Type identifier lists live here too: Category and Link
-fields share them.
+model's value types and the errors.
 """
 
 from __future__ import annotations
@@ -47,15 +46,14 @@ __all__ = [
 
 #: GFD.229 ``term``: ``( ALPHA | DIGIT ) *( ALPHA | DIGIT | "-" | "_" | "." )``.
 TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
-#: GFD.229 ``attribute-name``: ``( ALPHA | DIGIT ) *( ALPHA | DIGIT | "-" | "_" | "." )``.
-ATTRIBUTE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
+#: GFD.229 ``attribute-name``: the same grammar as ``term``.
+ATTRIBUTE_NAME = TERM
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _INTEGER = re.compile(r"[+-]?\d+")
 _HEX4 = re.compile(r"[0-9A-Fa-f]{4}")
-_HEAD_TOKEN = re.compile(r"[^;\s]*")
+_TOKEN = re.compile(r"[^;\s]*")
 _PARAMETER_NAME = re.compile(r"([^=;\s\"]+)\s*=\s*")
-_BARE_VALUE = re.compile(r"[^;\s]*")
 _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", '"': '\\"', "\\": "\\\\"}
 _UNESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
 
@@ -137,7 +135,7 @@ def split_parameters(text: str, where: Where) -> tuple[str, list[tuple[str, str]
                               received=text)
         head, position = text[: end + 1], end + 1
     else:
-        match = _HEAD_TOKEN.match(text)
+        match = _TOKEN.match(text)
         head, position = match.group() if match else "", match.end() if match else 0
     parameters: list[tuple[str, str]] = []
     while True:
@@ -153,7 +151,7 @@ def split_parameters(text: str, where: Where) -> tuple[str, list[tuple[str, str]
         if text.startswith('"', position):
             end = _quoted_end(text, position, where)
         else:
-            bare = _BARE_VALUE.match(text, position)
+            bare = _TOKEN.match(text, position)
             end = bare.end() if bare else position
         if end < len(text) and not (text[end] == ";" or text[end].isspace()):
             raise where.error("bad parameter value", expected='";" after the value',
@@ -272,8 +270,9 @@ def render_type_ids(ids: tuple[str, ...], *, ascii_only: bool) -> str:
 def render_value(name: str, value: object, *, ascii_only: bool) -> str:
     """An attribute value in text: ``"string"``, ``12``, ``1.5``, ``true``/``false``.
 
-    Floats never carry an exponent (GFD.229 ``float = *DIGIT "." *DIGIT``); negative
-    numbers keep their sign, which the grammar lacks but every lenient reader accepts.
+    Floats never carry an exponent (GFD.229 ``float = *DIGIT "." *DIGIT``). Negative
+    numbers keep their sign: the grammar has none and a strict reader (rOCCI-core) refuses
+    it, but dropping it would change the value.
     Arrays, objects and ``None`` cannot be expressed: :class:`RenderError` names ``name``.
     """
     if isinstance(value, bool):

@@ -26,6 +26,7 @@ This module imports no transport: it sees only :class:`~._headers.Field` values.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
@@ -59,7 +60,7 @@ from .base import Message
 __all__ = ["TextRendering"]
 
 
-class TextRendering:
+class TextRendering(ABC):
     """The text document over an abstract transport; subclasses give the transport."""
 
     media_types: ClassVar[tuple[str, ...]]
@@ -70,13 +71,13 @@ class TextRendering:
     #: How errors about the whole document name it ("body", "headers").
     document: ClassVar[str] = "body"
 
+    @abstractmethod
     def _message(self, fields: list[Rendered]) -> Message:
         """The message carrying ``fields`` (transport hook)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _fields(self, message: Message) -> list[Field]:
         """The fields a message carries, lists split (transport hook)."""
-        raise NotImplementedError
 
     def _whole(self) -> Where:
         return Where(self.media_types[0], self.document)

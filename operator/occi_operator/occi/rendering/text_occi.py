@@ -17,6 +17,8 @@ Parsing reads every header whose name spells an OCCI field (any case; rOCCI's
 outside quoted strings and ``<…>``, and accepts repeated and comma-joined headers alike.
 ``Location`` is one URI and is never split. Other headers and the body are ignored.
 Errors name the header and the 1-based index of the value among that header's values.
+
+This module sees only :class:`~.base.Message` values; it imports no HTTP library.
 """
 
 from __future__ import annotations

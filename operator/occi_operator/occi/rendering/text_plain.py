@@ -10,6 +10,8 @@ page, say) is a :class:`~..errors.ParseError` naming the line, never an empty an
 Rendered bodies are UTF-8, one field per line, each line ending in ``\\n``; quoted
 strings escape line breaks and control characters (see :mod:`._quoting`) so a value can
 never start a line of its own. The model mapping is :mod:`._text_document`'s.
+
+This module sees only :class:`~.base.Message` values; it imports no HTTP library.
 """
 
 from __future__ import annotations
