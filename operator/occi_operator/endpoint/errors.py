@@ -1,4 +1,4 @@
-"""The errors of the embedded endpoint: for now, its store's and its catalog's.
+"""The errors of the embedded endpoint: its store's, its catalog's and its domain's answers.
 
 ::
 
@@ -9,11 +9,19 @@
     CatalogError                the template catalog file cannot be used (at startup; it
                                 names the file, line, entry and field; never an HTTP answer)
 
-This is deliberately small: it holds only what :mod:`.store` and :mod:`.catalog` raise.
-The endpoint's full error tree (bad requests, negotiation, authentication, …) is written
-with the HTTP layer and will grow from this root or next to it. Each store error names the
-HTTP status it becomes so that the one error handler of the endpoint can render it
-without a lookup table.
+    EndpointError               an HTTP answer: status_code, message, headers
+    ├── BadRequestError         400: malformed or invalid request (names attribute and rule)
+    ├── NotFoundError           404: nothing at that location
+    ├── MethodNotAllowedError   405: the verb does not apply to the path (headers: Allow)
+    ├── ConflictError           409: an action that does not fit the state, a taken id,
+    │                           address or location
+    ├── PayloadTooLargeError    413: a page larger than the endpoint's max_page_size
+    └── InjectedFaultError      5xx made up by fault injection (its status per instance)
+
+:mod:`.http_errors` adds the errors only the HTTP layer raises (401, 406, 415, 501) under
+:class:`EndpointError`. Each error *is* the HTTP answer it becomes, so the one error
+handler of the endpoint renders it without a lookup table; store errors carry their
+status code the same way (as a class attribute).
 
 Reads never raise for a missing entity: they return ``None``. SQLite's own errors
 (``sqlite3.Error``) are translated once, at the store boundary, into :class:`StoreError`
@@ -22,9 +30,22 @@ chained to the original.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import ClassVar
 
-__all__ = ["CatalogError", "StoreConflictError", "StoreError", "StoreNotFoundError"]
+__all__ = [
+    "BadRequestError",
+    "CatalogError",
+    "ConflictError",
+    "EndpointError",
+    "InjectedFaultError",
+    "MethodNotAllowedError",
+    "NotFoundError",
+    "PayloadTooLargeError",
+    "StoreConflictError",
+    "StoreError",
+    "StoreNotFoundError",
+]
 
 
 class StoreError(Exception):
@@ -73,3 +94,60 @@ class CatalogError(Exception):
         if field is not None:
             where += f", field {field!r}"
         super().__init__(f"{where}: {problem}")
+
+
+class EndpointError(Exception):
+    """An HTTP answer of the endpoint: ``status_code``, ``message`` and extra ``headers``.
+
+    ``message`` is the text the client reads (never a secret); ``headers`` are added to
+    the answer (``Allow`` for a 405, ``WWW-Authenticate`` for a 401).
+    """
+
+    status_code: int = 500
+
+    def __init__(self, message: str, *, headers: Mapping[str, str] | None = None) -> None:
+        self.message = message
+        self.headers: dict[str, str] = dict(headers or {})
+        super().__init__(message)
+
+
+class BadRequestError(EndpointError):
+    """400: the request is malformed or invalid; the message says what and where."""
+
+    status_code = 400
+
+
+class NotFoundError(EndpointError):
+    """404: nothing (entity, collection, category) is at the location asked for."""
+
+    status_code = 404
+
+
+class MethodNotAllowedError(EndpointError):
+    """405: the verb does not apply to the path; ``Allow`` lists the verbs that do."""
+
+    status_code = 405
+
+    def __init__(self, message: str, *, allow: Iterable[str]) -> None:
+        self.allow = tuple(allow)
+        super().__init__(message, headers={"Allow": ", ".join(self.allow)})
+
+
+class ConflictError(EndpointError):
+    """409: the request collides with the current state (wrong state, taken id or address)."""
+
+    status_code = 409
+
+
+class PayloadTooLargeError(EndpointError):
+    """413: the request asks for more than the endpoint answers at once."""
+
+    status_code = 413
+
+
+class InjectedFaultError(EndpointError):
+    """A made-up server error (500, 503…) from fault injection; the status is per instance."""
+
+    def __init__(self, status_code: int, message: str | None = None) -> None:
+        self.status_code = status_code
+        super().__init__(message or f"injected fault: answering {status_code} on purpose")
