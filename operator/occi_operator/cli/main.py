@@ -1,7 +1,8 @@
 """The ``occi-operator`` entry point.
 
-Commands arrive with the issues that build them (``endpoint serve``, ``run``, ``demo``,
-``crds``, ``templates``, ``check``); for now it answers ``--version``.
+Commands arrive with the issues that build them (``run``, ``demo``, ``crds``,
+``templates``, ``check``); ``endpoint serve`` runs the embedded OCCI endpoint. Each
+command lives in its own module and registers its parser here.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 from collections.abc import Sequence
 
 from occi_operator import __version__
+from occi_operator.cli import endpoint
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -19,12 +21,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Manage OCCI 1.2 infrastructure from Kubernetes.",
     )
     parser.add_argument("--version", action="version", version=f"occi-operator {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    endpoint.register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     parser = build_parser()
-    parser.parse_args(argv)
-    parser.print_help()
-    return 0
+    args = parser.parse_args(argv)
+    run = getattr(args, "run", None)
+    if run is None:
+        parser.print_help()
+        return 0
+    return int(run(args))
