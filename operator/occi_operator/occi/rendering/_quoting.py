@@ -174,8 +174,16 @@ def _quoted_end(text: str, start: int, where: Where) -> int:
                       received=text[start:])
 
 
+# Strings with nothing to escape (nearly all of them) skip the per-character loop.
+_PLAIN_UNICODE = re.compile(r'[^"\\\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]*')
+_PLAIN_ASCII = re.compile(r'[\x20\x21\x23-\x5b\x5d-\x7e]*')
+
+
 def quote(text: str, *, ascii_only: bool) -> str:
     """``text`` as a quoted string, escaped as the module docstring says."""
+    plain = _PLAIN_ASCII if ascii_only else _PLAIN_UNICODE
+    if plain.fullmatch(text):
+        return f'"{text}"'
     out = ['"']
     for char in text:
         code = ord(char)
