@@ -25,7 +25,7 @@ from occi_operator.endpoint.catalog import load_catalog
 from occi_operator.endpoint.errors import CatalogError
 from occi_operator.endpoint.settings import AuthMode, EndpointSettings
 
-__all__ = ["ExitCode", "register", "serve"]
+__all__ = ["ExitCode", "add_parser", "serve"]
 
 _FIELDS = EndpointSettings.model_fields
 #: Flag destination → settings field (a dotted name goes into a nested model).
@@ -57,7 +57,7 @@ def _help(field: str) -> str:
     return (_FIELDS[field].description or "").replace("%", "%%")
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``endpoint serve`` to the command line."""
     endpoint = commands.add_parser("endpoint", help="The embedded OCCI 1.2 endpoint.")
 
