@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,37 +22,10 @@ _HERE = str(Path(__file__).resolve().parent)
 if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 
+from client_testing import ClientFactory, FakeClock, LiveServer  # noqa: E402
 from fake_occi import HOST, FakeOCCI  # noqa: E402
 
-from occi_operator.occi.client import Clock, EndpointConfig, OCCIClient  # noqa: E402
-
-
-class FakeClock:
-    """Monotonic and wall time that move only when the client sleeps (or a test says so)."""
-
-    def __init__(self, start: float = 1_700_000_000.0) -> None:
-        self.elapsed = 0.0
-        self.start = start
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.elapsed
-
-    def now(self) -> float:
-        return self.start + self.elapsed
-
-    def advance(self, seconds: float) -> None:
-        self.elapsed += seconds
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.elapsed += seconds
-        await asyncio.sleep(0)  # let other tasks run, as a real sleep would
-
-    def clock(self) -> Clock:
-        """The :class:`Clock` to hand to the client; jitter fixed at the middle."""
-        return Clock(monotonic=self.monotonic, now=self.now, sleep=self.sleep,
-                     random=lambda: 0.5)
+from occi_operator.occi.client import EndpointConfig, OCCIClient  # noqa: E402
 
 
 @pytest.fixture
@@ -63,9 +36,6 @@ def fake_clock() -> FakeClock:
 @pytest.fixture
 def server() -> FakeOCCI:
     return FakeOCCI()
-
-
-ClientFactory = Callable[..., OCCIClient]
 
 
 @pytest.fixture
@@ -89,9 +59,6 @@ async def make_client(
     yield make
     for client in made:
         await client.aclose()
-
-
-LiveServer = Callable[..., Awaitable[str]]
 
 
 @pytest.fixture

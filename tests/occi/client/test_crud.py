@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ClientFactory
+from client_testing import ClientFactory
 from fake_occi import FakeOCCI, Quirks
 
 from occi_operator.occi import vocabulary as v

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ClientFactory, FakeClock
+from client_testing import ClientFactory, FakeClock
 from fake_occi import FakeOCCI, Quirks
 
 from occi_operator.occi import vocabulary as v

@@ -6,7 +6,7 @@ import asyncio
 
 import httpx
 import pytest
-from conftest import FakeClock
+from client_testing import FakeClock
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response

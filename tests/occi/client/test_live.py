@@ -6,7 +6,7 @@ import socket
 
 import httpx
 import pytest
-from conftest import FakeClock, LiveServer
+from client_testing import FakeClock, LiveServer
 from fake_occi import FakeOCCI, Quirks
 
 from occi_operator.occi import vocabulary as v

@@ -7,7 +7,7 @@ from email.utils import format_datetime
 
 import httpx
 import pytest
-from conftest import ClientFactory, FakeClock
+from client_testing import ClientFactory, FakeClock
 from fake_occi import HOST, FakeOCCI
 
 from occi_operator.occi import vocabulary as v

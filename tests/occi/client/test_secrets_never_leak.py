@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from conftest import ClientFactory, FakeClock
+from client_testing import ClientFactory, FakeClock
 from fake_occi import FakeOCCI, KeystoneSetup
 from pydantic import SecretStr, ValidationError
 

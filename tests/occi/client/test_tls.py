@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from conftest import FakeClock, LiveServer
+from client_testing import FakeClock, LiveServer
 from fake_occi import FakeOCCI
 
 from occi_operator.occi.client import EndpointConfig, OCCIClient
