@@ -1,0 +1,384 @@
+"""One object per pass: find the OCCI resource, or create it, then make it match the spec.
+
+:meth:`Reconciler.reconcile` reads like k-orc's get-or-create:
+
+1. find the remote resource: by ``status.location``; else import by
+   ``spec.import.location``; else import by ``spec.import.filter`` (exactly one match, else
+   Stalled listing the candidates); else adopt what a lost create left behind, found by our
+   marker in ``occi.core.summary`` (when ``status.createPending`` says a create was sent);
+2. none found: create it — our finalizer first, then ``status.createPending`` written with a
+   resourceVersion precondition, then the POST, then the location. Nothing that can fail
+   comes after the POST in the same pass: the rest belongs to the next pass;
+3. found: observe it; correct mutable drift (a partial update), report immutable drift
+   (Stalled, InvalidConfiguration: never a recreate), run the adapter's actions (power
+   state), and wait while it is not ready.
+
+:meth:`Reconciler.delete` runs a :class:`~.teardown.Teardown` pass; finding an existing
+resource (import, adoption) is :class:`~.lookup.Lookup`'s.
+
+Passes over one object are serialised by a per-uid lock (kopf runs timers beside change
+handlers). Every pass ends in one :class:`~.outcome.Outcome`, written to status by
+:class:`~.status.StatusWriter`; this module never talks to kopf.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from occi_operator.api.v1alpha1.common import ConditionReason, ManagementPolicy
+from occi_operator.api.v1alpha1.lifecycle import LifecycleSpec
+from occi_operator.occi.entities import Link, Resource
+from occi_operator.occi.errors import NotFoundError, OCCIError
+from occi_operator.occi.states import is_provisioning
+
+from .contract import Adapter, Resolved, marker_for
+from .dependencies import Dependencies
+from .drift import find_drift, partial_update
+from .endpoints import EndpointLease, EndpointPool
+from .failures import ErrorDelays, outcome_of
+from .kube import KubeApi, KubeError, KubeNotFoundError, KubeObject
+from .lookup import Lookup
+from .outcome import Outcome, OutcomeError
+from .resolution import resolve
+from .resync import SyncMemory
+from .status import Mirror, StatusWriter, format_time, mirror_of
+from .teardown import Teardown
+
+__all__ = ["FlowTimings", "Reconciler"]
+
+logger = logging.getLogger("occi_operator.reconciler.flow")
+
+
+@dataclass(frozen=True)
+class FlowTimings:
+    """Seconds between passes while something is under way."""
+
+    provisioning: float = 2.0
+    after_change: float = 1.0
+    deleting: float = 2.0
+    errors: ErrorDelays = field(default_factory=ErrorDelays)
+
+
+@dataclass(frozen=True)
+class _Found:
+    remote: Resource | Link
+    adopted: bool = False
+
+
+class Reconciler:
+    """The generic reconciler: one instance per process, every adapter's objects."""
+
+    def __init__(
+        self,
+        *,
+        kube: KubeApi,
+        endpoints: EndpointPool,
+        adapters: Iterable[Adapter[Any]],
+        status: StatusWriter,
+        memory: SyncMemory | None = None,
+        timings: FlowTimings | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.adapters = {adapter.kind: adapter for adapter in adapters}
+        self.kube = kube
+        self.endpoints = endpoints
+        self.dependencies = Dependencies(kube, self.adapters.values())
+        self.status = status
+        self.memory = memory or SyncMemory()
+        self.timings = timings or FlowTimings()
+        self.now = now
+        self._locks: dict[str, asyncio.Lock] = {}
+        #: The resourceVersion each object had after this process's last pass over it.
+        self._written: dict[str, str] = {}
+
+    def _lock(self, uid: str) -> asyncio.Lock:
+        return self._locks.setdefault(uid, asyncio.Lock())
+
+    async def _fresh(self, obj: KubeObject) -> KubeObject | None:
+        """``obj``, read again when this process wrote a version the snapshot may predate.
+
+        kopf hands over the body of the event being handled; a timer (or a queued event)
+        may carry one older than what the previous pass wrote, and writing from it would
+        only meet a 409.
+        """
+        if self._written.get(obj.uid, obj.resource_version) == obj.resource_version:
+            return obj
+        try:
+            return await self.kube.get(obj.type, obj.namespace, obj.name)
+        except KubeNotFoundError:
+            return None
+
+    async def _run(self, obj: KubeObject, deleting: bool) -> Outcome:
+        async with self._lock(obj.uid):
+            current = await self._fresh(obj)
+            if current is None:
+                return Outcome.done("The object is gone")
+            one = _Pass(self, current)
+            outcome = await (one.run_delete() if deleting else one.run())
+            self._written[obj.uid] = one.obj.resource_version
+            return outcome
+
+    async def reconcile(self, obj: KubeObject) -> Outcome:
+        """One pass over ``obj``: converge the remote resource, write status."""
+        return await self._run(obj, deleting=False)
+
+    async def delete(self, obj: KubeObject) -> Outcome:
+        """One pass over a deleted ``obj``: remove (or detach) the remote resource."""
+        outcome = await self._run(obj, deleting=True)
+        if outcome.ready:
+            self.memory.forget(obj.uid)
+            self._locks.pop(obj.uid, None)
+            self._written.pop(obj.uid, None)
+        return outcome
+
+
+class _Pass:
+    """The state of one pass over one object."""
+
+    def __init__(self, reconciler: Reconciler, obj: KubeObject) -> None:
+        self.r = reconciler
+        self.obj = obj
+        self.adapter = reconciler.adapters[obj.type.kind]
+        self.marker = marker_for(obj.uid)
+        self._spec: LifecycleSpec | None = None
+        self._lease: EndpointLease | None = None
+        self.mirror: Mirror | None = None
+        self.fields: dict[str, Any] = {}
+        self.doing = f"reconciling {obj.display}"
+
+    @property
+    def spec(self) -> LifecycleSpec:
+        """The parsed spec (set at the start of a pass)."""
+        if self._spec is None:
+            raise RuntimeError("the spec is read before it was parsed")
+        return self._spec
+
+    @property
+    def lease(self) -> EndpointLease:
+        """The endpoint lease (set once the endpoint is known)."""
+        if self._lease is None:
+            raise RuntimeError("the endpoint is used before it was leased")
+        return self._lease
+
+    # Edges.
+
+    async def run(self) -> Outcome:
+        try:
+            outcome = await self._converge()
+        except OutcomeError as stop:
+            outcome = stop.outcome
+        except (OCCIError, KubeError) as exc:
+            outcome = outcome_of(exc, doing=self.doing, delays=self.r.timings.errors)
+        return await self._record(outcome)
+
+    async def run_delete(self) -> Outcome:
+        self.doing = f"deleting {self.obj.display}"
+        teardown = Teardown(
+            kube=self.r.kube, dependencies=self.r.dependencies, endpoints=self.r.endpoints,
+            adapter=self.adapter, obj=self.obj, delay=self.r.timings.deleting,
+        )
+        try:
+            outcome = await teardown.run()
+        except OutcomeError as stop:
+            outcome = stop.outcome
+        except (OCCIError, KubeError) as exc:
+            outcome = outcome_of(exc, doing=self.doing, delays=self.r.timings.errors)
+        if not outcome.ready:
+            return await self._record(outcome)
+        return outcome
+
+    async def _record(self, outcome: Outcome) -> Outcome:
+        logger.debug("%s: %s (%s) %s", self.obj.display, outcome.kind.value,
+                     outcome.reason.value, outcome.message)
+        try:
+            self.obj = await self.r.status.write(
+                self.obj, outcome, mirror=self.mirror, fields=self.fields
+            )
+        except KubeNotFoundError:
+            return outcome  # deleted meanwhile: nothing to record
+        except KubeError as exc:
+            return outcome_of(exc, doing="writing the status", delays=self.r.timings.errors)
+        return outcome
+
+    # Reconcile.
+
+    def _parse(self) -> LifecycleSpec:
+        try:
+            spec: LifecycleSpec = self.adapter.parse_spec(self.obj.spec)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:5]
+            )
+            raise OutcomeError(Outcome.terminal(f"The spec is invalid: {problems}")) from None
+        return spec
+
+    @property
+    def managed(self) -> bool:
+        return self._spec is not None and (
+            self._spec.management_policy is ManagementPolicy.MANAGED
+        )
+
+    async def _converge(self) -> Outcome:
+        self._spec = self._parse()
+        self._lease = await self.r.endpoints.lease(
+            self.obj.namespace or "", self.spec.endpoint_ref
+        )
+        found = await self._find()
+        if found is None:
+            return await self._create()
+        self.fields["create_pending"] = None
+        if found.adopted:
+            await self._hold(found.remote)
+        return await self._sync(found.remote)
+
+    async def _hold(self, remote: Resource | Link) -> None:
+        """Record an adopted or imported resource: finalizer, guards, location."""
+        self.obj = await self.r.dependencies.add_finalizer(self.obj)
+        await self.r.dependencies.guard_endpoint(self.lease)
+        if self.adapter.references:
+            await self.r.dependencies.resolve(self.obj, self.adapter)
+        self.fields["location"] = remote.location
+
+    async def _find(self) -> _Found | None:
+        client = self.lease.client
+        imported = self.spec.import_ is not None
+        location = self.obj.status.get("location")
+        if isinstance(location, str) and location:
+            try:
+                return _Found(await client.get(location))
+            except NotFoundError:
+                if imported or not self.managed:
+                    raise OutcomeError(Outcome.terminal(
+                        f"The imported OCCI resource {location} was deleted outside the "
+                        "operator; delete this object, or import another resource",
+                        reason=ConditionReason.UNRECOVERABLE_ERROR,
+                    )) from None
+                await self.r.kube.post_event(
+                    self.obj, type="Warning", reason="RemoteDeleted",
+                    message=f"{location} was deleted outside the operator; creating it again",
+                )
+                self.fields["location"] = None
+                return None
+        lookup = Lookup(client, self.adapter, self.marker)
+        wanted = self.spec.import_
+        if wanted is not None and wanted.location:
+            return _Found(await lookup.at_location(wanted.location), adopted=True)
+        if wanted is not None and wanted.filter is not None:
+            return _Found(await lookup.by_filter(wanted.filter), adopted=True)
+        if self.obj.status.get("createPending"):
+            lost = await lookup.by_marker()
+            if lost is None:
+                return None  # the create never arrived: create again
+            await self.r.kube.post_event(
+                self.obj, type="Normal", reason="Adopted",
+                message=f"Adopted {lost.location}, created by an earlier pass whose answer "
+                "was lost",
+            )
+            return _Found(lost, adopted=True)
+        return None
+
+    async def _resolve(self, *, creating: bool) -> Resolved:
+        return await resolve(
+            obj=self.obj, spec=self.spec, adapter=self.adapter, client=self.lease.client,
+            kube=self.r.kube, dependencies=self.r.dependencies, creating=creating,
+        )
+
+    async def _create(self) -> Outcome:
+        if not self.managed or getattr(self.spec, "resource", None) is None:
+            raise OutcomeError(Outcome.terminal(
+                "Nothing to create: an unmanaged object must import an existing resource"
+            ))
+        self.doing = f"creating the OCCI resource of {self.obj.display}"
+        if self.lease.endpoint.deleting:
+            # The endpoint object stays (guarded) while its users finish; nothing new on it.
+            raise OutcomeError(Outcome.waiting(
+                f"{self.lease.endpoint.display} is being deleted; not creating on it", 30.0,
+                reason=ConditionReason.WAITING_FOR_DEPENDENCY,
+            ))
+        resolved = await self._resolve(creating=True)
+        desired = self.adapter.desired(self.spec, resolved)
+        self.obj = await self.r.dependencies.add_finalizer(self.obj)
+        await self.r.dependencies.guard_endpoint(self.lease)
+        # The mark goes first, with a resourceVersion precondition: a crash after the
+        # POST leaves it behind, and the next pass looks for the resource by marker.
+        self.obj = await self.r.status.write(
+            self.obj, Outcome.waiting("Creating the OCCI resource", 0.0),
+            fields={"create_pending": format_time(self.r.now()), "location": None},
+        )
+        location = await self.lease.client.create(desired, collection=self.adapter.collection)
+        self.fields.update(location=location, create_pending=None)
+        await self.r.kube.post_event(
+            self.obj, type="Normal", reason="Created", message=f"Created {location}"
+        )
+        return Outcome.waiting(
+            f"Created {location}; waiting for it to become ready", self.r.timings.provisioning
+        )
+
+    async def _sync(self, remote: Resource | Link) -> Outcome:
+        self.r.memory.mark(self.obj.uid, self.r.now())
+        observation = self.adapter.observe(remote, self.spec)
+        self.mirror = mirror_of(remote, observation)
+        if observation.failed:
+            return Outcome.terminal(
+                f"The OCCI resource {remote.location} is in state {observation.state}: "
+                f"{observation.state_message or 'no message'}; delete this object to remove it",
+                reason=ConditionReason.UNRECOVERABLE_ERROR,
+            )
+        shaped = self.managed and getattr(self.spec, "resource", None) is not None
+        if not shaped:
+            # Observe-only (or imported without a desired shape): the resource is what it
+            # is; Ready once it exists and is not still being provisioned.
+            if is_provisioning(observation.state):
+                return Outcome.waiting(
+                    f"The OCCI resource is {observation.state}", self.r.timings.provisioning
+                )
+            return Outcome.done("The OCCI resource exists (observed, not managed)")
+        changed = await self._correct(remote)
+        if changed is not None:
+            return changed
+        if not observation.ready:
+            return Outcome.waiting(
+                observation.message or "Waiting for the OCCI resource to become ready",
+                self.r.timings.provisioning,
+            )
+        return Outcome.done()
+
+    async def _correct(self, remote: Resource | Link) -> Outcome | None:
+        """Correct mutable drift and run the adapter's actions; None when nothing to do."""
+        resolved = await self._resolve(creating=False)
+        desired = self.adapter.desired(self.spec, resolved)
+        drifts = find_drift(self.adapter, self.spec, desired, remote, resolved)
+        frozen = [d for d in drifts if not d.mutable]
+        if frozen:
+            return Outcome.terminal(
+                "Immutable field(s) differ from the OCCI resource: "
+                + "; ".join(d.describe() for d in frozen)
+                + ". The operator never recreates a resource: restore the old value, or "
+                "delete this object and create a new one"
+            )
+        location = str(remote.location)
+        if drifts:
+            self.doing = f"updating {location}"
+            partial = partial_update(desired, drifts, resolved, remote)
+            await self.lease.client.update(location, partial)
+            message = "Corrected " + "; ".join(d.describe() for d in drifts)
+            await self.r.kube.post_event(
+                self.obj, type="Normal", reason="Updated", message=message
+            )
+            return Outcome.waiting(message, self.r.timings.after_change)
+        for step in self.adapter.steps(remote, self.spec, self.obj.status):
+            self.doing = f"running {step.invocation.action} on {location}"
+            await self.lease.client.trigger(location, step.invocation)
+            self.fields.update(step.records)
+            await self.r.kube.post_event(
+                self.obj, type="Normal", reason="Action", message=step.message
+            )
+            return Outcome.waiting(step.message, self.r.timings.after_change)
+        return None

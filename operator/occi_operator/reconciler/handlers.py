@@ -1,0 +1,243 @@
+"""The kopf wiring — the only module that imports kopf.
+
+:func:`build_registry` walks the adapter table and registers, in an explicit
+``kopf.OperatorRegistry``, for each kind: create, update and resume handlers (one pass
+of the flow), an optional delete handler (kopf's finalizer is ours, added by the flow
+just before the first remote create) and a resync timer that runs only for objects that
+reached the endpoint. Each handler loads the object, runs the flow and hands the outcome
+to kopf: ``TemporaryError(delay)`` to look again, ``PermanentError`` for a terminal error.
+Backoff is kopf's; there is no retry loop here.
+
+:func:`configure` derives kopf's settings from ours in one place: our finalizer and
+annotation prefix, server-side label selectors, peering (standalone by default),
+backoff, and no log-to-Event posting (the flow posts its own Events, which never carry
+secrets). :func:`run_operator` runs kopf with the registry until stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import kopf
+
+from occi_operator.api.v1alpha1 import GROUP, VERSION
+
+from .contract import Adapter
+from .dependencies import FINALIZER
+from .endpoints import CLUSTER_ENDPOINTS, ENDPOINTS
+from .kube import KubeApi, KubeObject, KubernetesApi, ResourceType, custom
+from .outcome import Outcome
+from .runtime import Runtime, build_runtime
+from .settings import KubernetesSettings, LogFormat, OperatorSettings
+
+__all__ = [
+    "build_registry",
+    "configure",
+    "connection_info",
+    "guarded",
+    "hand_over",
+    "run_operator",
+]
+
+logger = logging.getLogger("occi_operator.reconciler.handlers")
+
+
+def hand_over(outcome: Outcome) -> None:
+    """Tell kopf what the pass came to: return (done), or raise its error."""
+    if outcome.terminal_error:
+        raise kopf.PermanentError(outcome.message)
+    delay = outcome.requeue_after
+    if delay is not None:
+        raise kopf.TemporaryError(outcome.message, delay=max(delay, 0.1))
+
+
+async def guarded(runtime: Runtime, what: str, call: Any) -> Outcome:
+    """The handler edge: a bug becomes a retry with a summary, never a crash or a secret.
+
+    Only the exception's type is logged; the traceback (which may quote values) only at
+    DEBUG level.
+    """
+    try:
+        outcome: Outcome = await call
+    except Exception as exc:
+        logger.error("%s failed unexpectedly (%s)", what, type(exc).__name__)
+        logger.debug("%s failed unexpectedly", what, exc_info=True)
+        delay = runtime.reconciler.timings.errors.transient
+        raise kopf.TemporaryError(
+            f"{what} failed unexpectedly ({type(exc).__name__})", delay=delay
+        ) from None
+    return outcome
+
+
+def _has_remote(body: Any, **_: Any) -> bool:
+    meta = body.get("metadata") or {}
+    status = body.get("status") or {}
+    return FINALIZER in (meta.get("finalizers") or ()) or bool(status.get("location"))
+
+
+def _register(
+    registry: kopf.OperatorRegistry, runtime: Runtime, adapter: Adapter[Any], tick: float
+) -> None:
+    rtype: ResourceType = custom(adapter.info.plural, adapter.kind)
+    where: dict[str, Any] = {
+        "group": GROUP, "version": VERSION, "plural": rtype.plural, "registry": registry
+    }
+
+    async def reconcile(body: Any, **_: Any) -> None:
+        obj = KubeObject.from_body(rtype, body)
+        hand_over(await guarded(runtime, f"reconcile {obj.display}", runtime.reconcile(obj)))
+
+    async def resume(body: Any, **_: Any) -> None:
+        obj = KubeObject.from_body(rtype, body)
+        if obj.deleting or runtime.fresh(obj):
+            return  # a restart reads nothing that is not due: no storm
+        hand_over(await guarded(runtime, f"reconcile {obj.display}", runtime.reconcile(obj)))
+
+    async def delete(body: Any, **_: Any) -> None:
+        obj = KubeObject.from_body(rtype, body)
+        hand_over(await guarded(runtime, f"delete {obj.display}", runtime.delete(obj)))
+
+    async def resync(body: Any, **_: Any) -> None:
+        obj = KubeObject.from_body(rtype, body)
+        if not runtime.resync_due(obj):
+            return
+        hand_over(await guarded(runtime, f"resync {obj.display}", runtime.reconcile(obj)))
+
+    kopf.on.create(**where, id="reconcile-create")(reconcile)
+    kopf.on.update(**where, id="reconcile-update", field="spec")(reconcile)
+    kopf.on.resume(**where, id="reconcile-resume")(resume)
+    kopf.on.delete(**where, id="delete", optional=True)(delete)
+    kopf.timer(**where, id="resync", interval=tick, when=_has_remote)(resync)
+
+
+def _register_endpoint(
+    registry: kopf.OperatorRegistry, runtime: Runtime, rtype: ResourceType
+) -> None:
+    # No timer here: a timer would put kopf's finalizer on endpoint objects.
+    where: dict[str, Any] = {
+        "group": GROUP, "version": VERSION, "plural": rtype.plural, "registry": registry
+    }
+
+    async def probe(body: Any, **_: Any) -> None:
+        obj = KubeObject.from_body(rtype, body)
+        if obj.deleting:
+            return
+        hand_over(await guarded(runtime, f"probe {obj.display}", runtime.probe(obj)))
+
+    kopf.on.create(**where, id="probe-create")(probe)
+    kopf.on.update(**where, id="probe-update", field="spec")(probe)
+    kopf.on.resume(**where, id="probe-resume")(probe)
+
+
+def build_registry(runtime: Runtime, settings: OperatorSettings) -> kopf.OperatorRegistry:
+    """An explicit registry with the handlers of every adapter and of endpoint objects."""
+    registry = kopf.OperatorRegistry()
+    for adapter in runtime.adapters:
+        _register(registry, runtime, adapter, settings.resync.tick)
+    for rtype in (ENDPOINTS, CLUSTER_ENDPOINTS):
+        _register_endpoint(registry, runtime, rtype)
+    return registry
+
+
+def configure(kopf_settings: kopf.OperatorSettings, settings: OperatorSettings) -> None:
+    """Derive kopf's settings from ours (the one place that does)."""
+    kopf_settings.persistence.finalizer = FINALIZER
+    kopf_settings.persistence.progress_storage = kopf.AnnotationsProgressStorage(prefix=GROUP)
+    kopf_settings.persistence.diffbase_storage = kopf.AnnotationsDiffBaseStorage(prefix=GROUP)
+    kopf_settings.posting.loggers = False
+    kopf_settings.posting.level = logging.WARNING
+    kopf_settings.execution.default_backoff = settings.timing.transient_error
+    kopf_settings.networking.error_backoffs = (1, 2, 5, 10, 20, 30)
+    kopf_settings.peering.standalone = settings.peering.standalone
+    kopf_settings.peering.name = settings.peering.name
+    kopf_settings.peering.priority = settings.peering.priority
+    kopf_settings.peering.mandatory = not settings.peering.standalone
+    kopf_settings.peering.clusterwide = not settings.watch.namespaces
+    if settings.watch.label_selector:
+        kopf_settings.watching.label_selectors[GROUP, kopf.EVERYTHING] = (
+            settings.watch.label_selector
+        )
+
+
+def connection_info(kubernetes: KubernetesSettings) -> kopf.ConnectionInfo:
+    """kopf's credentials from our kubeconfig settings (as kopf's own client login does)."""
+    from kubernetes import client as k8s
+    from kubernetes import config as k8s_config
+
+    cfg = k8s.Configuration()
+    if kubernetes.in_cluster:
+        k8s_config.load_incluster_config(client_configuration=cfg)  # type: ignore[no-untyped-call]
+    else:
+        k8s_config.load_kube_config(  # type: ignore[no-untyped-call]
+            config_file=str(kubernetes.kubeconfig) if kubernetes.kubeconfig else None,
+            context=kubernetes.context,
+            client_configuration=cfg,
+        )
+    header = cfg.get_api_key_with_prefix("BearerToken") or cfg.get_api_key_with_prefix(
+        "authorization"
+    )
+    parts = header.split(" ", 1) if header else []
+    scheme, token = (
+        (None, None) if not parts else (None, parts[0]) if len(parts) == 1 else (parts[0], parts[1])
+    )
+    return kopf.ConnectionInfo(
+        server=cfg.host,
+        ca_path=cfg.ssl_ca_cert,
+        insecure=not cfg.verify_ssl,
+        username=cfg.username or None,
+        password=cfg.password or None,
+        scheme=scheme,
+        token=token,
+        certificate_path=cfg.cert_file,
+        private_key_path=cfg.key_file,
+    )
+
+
+async def run_operator(
+    settings: OperatorSettings,
+    *,
+    kube: KubeApi | None = None,
+    stop_flag: asyncio.Event | None = None,
+    ready_flag: asyncio.Event | None = None,
+) -> None:
+    """Run the operator until ``stop_flag`` is set (or the process is signalled)."""
+    k8s = settings.kubernetes
+    api = kube or KubernetesApi.from_kubeconfig(
+        str(k8s.kubeconfig) if k8s.kubeconfig else None,
+        context=k8s.context,
+        in_cluster=k8s.in_cluster,
+    )
+    runtime = build_runtime(settings, api)
+    registry = build_registry(runtime, settings)
+
+    @kopf.on.startup(registry=registry)
+    def _startup(settings: kopf.OperatorSettings, **_: Any) -> None:
+        configure(settings, operator_settings)
+
+    @kopf.on.login(registry=registry)
+    def _login(**_: Any) -> kopf.ConnectionInfo:
+        return connection_info(operator_settings.kubernetes)
+
+    operator_settings = settings
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
+    kopf.configure(
+        verbose=settings.log_level == "DEBUG",
+        quiet=settings.log_level in ("WARNING", "ERROR"),
+        log_format=kopf.LogFormat.JSON if settings.log_format is LogFormat.JSON
+        else kopf.LogFormat.FULL,
+    )
+    try:
+        await kopf.operator(
+            registry=registry,
+            standalone=settings.peering.standalone,
+            priority=settings.peering.priority,
+            peering_name=settings.peering.name,
+            clusterwide=not settings.watch.namespaces,
+            namespaces=settings.watch.namespaces,
+            stop_flag=stop_flag,
+            ready_flag=ready_flag,
+        )
+    finally:
+        await runtime.aclose()

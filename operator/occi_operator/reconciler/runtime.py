@@ -1,0 +1,131 @@
+"""Assembling the reconciler of one operator process from its settings.
+
+:func:`build_runtime` wires the Kubernetes API, the endpoint pool, the adapters, the
+status writer and the resync policy into a :class:`Runtime`, the one object the kopf
+handlers use. Tests build it with an in-memory :class:`~.kube.KubeApi` and a client
+factory that talks to an in-process endpoint. Imports no kopf.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from occi_operator.api.v1alpha1.common import EndpointRef
+from occi_operator.occi.client import EndpointConfig, OCCIClient
+
+from .adapters import default_adapters
+from .contract import Adapter
+from .dependencies import is_ready
+from .endpoints import EndpointPool
+from .failures import ErrorDelays
+from .flow import FlowTimings, Reconciler
+from .kube import KubeApi, KubeObject
+from .outcome import Outcome
+from .probe import EndpointProbe
+from .resync import ResyncPolicy, in_terminal_error
+from .settings import OperatorSettings
+from .status import StatusWriter
+
+__all__ = ["Runtime", "build_runtime"]
+
+
+@dataclass
+class Runtime:
+    """The reconciler and the resync policy of a process."""
+
+    reconciler: Reconciler
+    policy: ResyncPolicy
+    now: Callable[[], datetime]
+    endpoint_probe: EndpointProbe
+
+    @property
+    def adapters(self) -> tuple[Adapter[Any], ...]:
+        """Every adapter, in registration order."""
+        return tuple(self.reconciler.adapters.values())
+
+    def _period(self, obj: KubeObject) -> float:
+        ref = obj.spec.get("endpointRef")
+        endpoint_default = None
+        if isinstance(ref, dict):
+            try:
+                parsed = EndpointRef.model_validate(ref)
+            except ValueError:
+                parsed = None
+            if parsed is not None:
+                endpoint_default = self.reconciler.endpoints.known_resync_period(
+                    obj.namespace or "", parsed
+                )
+        return self.policy.period(obj.spec, endpoint_default)
+
+    def resync_due(self, obj: KubeObject) -> bool:
+        """Whether the object's remote resource should be read now.
+
+        Only Ready objects are resynced: one still converging is retried by its change
+        handler, one in a terminal error waits for a spec change.
+        """
+        if obj.deleting or in_terminal_error(obj) or not is_ready(obj):
+            return False
+        return self._due(obj)
+
+    def fresh(self, obj: KubeObject) -> bool:
+        """Whether a restarted operator may skip the object: Ready, handled, recently synced."""
+        handled = obj.status.get("observedGeneration") == obj.generation
+        return handled and is_ready(obj) and not self._due(obj)
+
+    def _due(self, obj: KubeObject) -> bool:
+        due_in = self.reconciler.memory.due_in(
+            obj, period=self._period(obj), policy=self.policy, now=self.now()
+        )
+        return due_in <= 0
+
+    async def reconcile(self, obj: KubeObject) -> Outcome:
+        """One pass over ``obj``."""
+        return await self.reconciler.reconcile(obj)
+
+    async def delete(self, obj: KubeObject) -> Outcome:
+        """One deletion pass over ``obj``."""
+        return await self.reconciler.delete(obj)
+
+    async def probe(self, endpoint: KubeObject) -> Outcome:
+        """Read an endpoint object's ``/-/`` and write its status."""
+        return await self.endpoint_probe.probe(endpoint)
+
+    async def aclose(self) -> None:
+        """Close the endpoint clients."""
+        await self.reconciler.endpoints.aclose()
+
+
+def build_runtime(
+    settings: OperatorSettings,
+    kube: KubeApi,
+    *,
+    client_factory: Callable[[EndpointConfig], OCCIClient] = OCCIClient,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> Runtime:
+    """The runtime of a process with ``settings``, talking to Kubernetes through ``kube``."""
+    timing = settings.timing
+    timings = FlowTimings(
+        provisioning=timing.provisioning,
+        after_change=timing.after_change,
+        errors=ErrorDelays(transient=timing.transient_error, unauthorized=timing.unauthorized),
+    )
+    endpoints = EndpointPool(
+        kube, operator_namespace=settings.operator_namespace, client_factory=client_factory
+    )
+    status = StatusWriter(kube, now=now, sync_refresh=settings.resync.sync_time_refresh)
+    reconciler = Reconciler(
+        kube=kube,
+        endpoints=endpoints,
+        adapters=default_adapters(),
+        status=status,
+        timings=timings,
+        now=now,
+    )
+    probe = EndpointProbe(endpoints=endpoints, status=status, delays=timings.errors, now=now)
+    policy = ResyncPolicy(
+        default_period=settings.resync.default_period, jitter=settings.resync.jitter
+    )
+    return Runtime(reconciler=reconciler, policy=policy, now=now, endpoint_probe=probe)

@@ -1,0 +1,242 @@
+"""The settings of the ``occi-operator run`` process (pydantic-settings).
+
+Sources, highest precedence first (set in
+:meth:`OperatorSettings.settings_customise_sources`, pinned by a test):
+
+1. flags: keyword arguments of ``OperatorSettings(...)``, which the CLI builds;
+2. environment: ``OCCI_OPERATOR_<FIELD>``, nested with ``__``
+   (``OCCI_OPERATOR_RESYNC__DEFAULT_PERIOD=300``);
+3. a YAML file named by the ``config`` keyword or ``OCCI_OPERATOR_CONFIG``;
+4. the defaults, chosen so that ``occi-operator run`` works against a laptop cluster.
+
+Groups follow kopf's own settings; :mod:`.handlers` derives kopf's settings from these
+in one place. Built once by the CLI and passed down; nothing is read at import.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import (
+    BaseSettings,
+    InitSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
+
+__all__ = [
+    "CONFIG_ENV",
+    "KubernetesSettings",
+    "LogFormat",
+    "OperatorSettings",
+    "PeeringSettings",
+    "ResyncSettings",
+    "TimingSettings",
+    "WatchSettings",
+]
+
+ENV_PREFIX = "OCCI_OPERATOR_"
+#: The environment variable naming the configuration file.
+CONFIG_ENV = ENV_PREFIX + "CONFIG"
+_MODEL = ConfigDict(extra="forbid", frozen=True)
+
+
+class LogFormat(enum.StrEnum):
+    """How log lines look."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+class KubernetesSettings(BaseModel):
+    """How to reach the Kubernetes API server."""
+
+    model_config = _MODEL
+
+    kubeconfig: Path | None = Field(
+        default=None,
+        description="The kubeconfig file; unset means $KUBECONFIG or ~/.kube/config.",
+    )
+    context: str | None = Field(
+        default=None, description="The kubeconfig context; unset means the current one."
+    )
+    in_cluster: bool = Field(
+        default=False,
+        description="Use the pod's service account instead of a kubeconfig.",
+    )
+
+
+class WatchSettings(BaseModel):
+    """Which objects this operator process handles (shard across deployments with these)."""
+
+    model_config = _MODEL
+
+    namespaces: tuple[str, ...] = Field(
+        default=(),
+        description="Namespaces (or glob patterns) to watch; empty means every namespace.",
+    )
+    label_selector: str | None = Field(
+        default=None,
+        description="Only handle objects matching this label selector, as kubectl takes "
+        "it (shard=a,team!=b); the API server filters the watches.",
+    )
+
+
+class PeeringSettings(BaseModel):
+    """Active/standby between replicas (kopf peering)."""
+
+    model_config = _MODEL
+
+    standalone: bool = Field(
+        default=True,
+        description="Run without peering: the only operator process for its objects.",
+    )
+    name: str = Field(
+        default="occi-operator",
+        min_length=1,
+        description="The kopf peering object shared by the replicas (when not standalone).",
+    )
+    priority: int = Field(
+        default=0,
+        description="This replica's priority: the highest live one is active, others wait.",
+    )
+
+
+class ResyncSettings(BaseModel):
+    """How often remote resources are read again."""
+
+    model_config = _MODEL
+
+    default_period: float = Field(
+        default=600.0,
+        gt=0,
+        description="Seconds between reads of a remote resource, unless the object or its "
+        "endpoint sets a period.",
+    )
+    jitter: float = Field(
+        default=0.1,
+        ge=0,
+        le=0.5,
+        description="Share of the period by which each object's schedule is moved "
+        "(stable per object), so that objects created together spread out.",
+    )
+    tick: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds between checks whether an object's resync is due.",
+    )
+    sync_time_refresh: float = Field(
+        default=3600.0,
+        ge=0,
+        description="Seconds after which status.lastSyncTime is written even when nothing "
+        "else changed (0: on every read).",
+    )
+
+
+class TimingSettings(BaseModel):
+    """Delays of the reconciler, in seconds."""
+
+    model_config = _MODEL
+
+    provisioning: float = Field(
+        default=2.0, gt=0, description="Between looks at a resource that is getting ready."
+    )
+    after_change: float = Field(
+        default=1.0, gt=0, description="After an update or an action, before looking again."
+    )
+    transient_error: float = Field(
+        default=10.0, gt=0, description="Before retrying after a transient error."
+    )
+    unauthorized: float = Field(
+        default=60.0, gt=0, description="Before retrying after the endpoint refused credentials."
+    )
+
+
+class OperatorSettings(BaseSettings):
+    """Everything the ``occi-operator run`` process needs, from flags, env and file."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+        validate_default=True,
+    )
+
+    kubernetes: KubernetesSettings = Field(
+        default_factory=KubernetesSettings, description="The Kubernetes API server."
+    )
+    watch: WatchSettings = Field(
+        default_factory=WatchSettings, description="Which namespaces and objects to handle."
+    )
+    peering: PeeringSettings = Field(
+        default_factory=PeeringSettings, description="Active/standby between replicas."
+    )
+    resync: ResyncSettings = Field(
+        default_factory=ResyncSettings, description="Reading remote resources again."
+    )
+    timing: TimingSettings = Field(
+        default_factory=TimingSettings, description="Delays of the reconciler."
+    )
+    operator_namespace: str = Field(
+        default="default",
+        min_length=1,
+        description="The operator's namespace: where ClusterOCCIEndpoint Secrets live.",
+    )
+    log_format: LogFormat = Field(default=LogFormat.TEXT, description="text or json.")
+    log_level: str = Field(
+        default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$", description="Log level."
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="Reserved: the port of the Prometheus metrics (a later issue).",
+    )
+    probe_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="Reserved: the port of the liveness/readiness probes (a later issue).",
+    )
+    config: Path | None = Field(
+        default=None,
+        description=f"A YAML file with any of these settings; also read from {CONFIG_ENV}.",
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Flags, then environment, then the configuration file."""
+        path: object = None
+        if isinstance(init_settings, InitSettingsSource):
+            path = init_settings.init_kwargs.get("config")
+        if path is None:
+            path = os.environ.get(CONFIG_ENV) or None
+        data = _read_config(Path(str(path))) if path else {}
+        return init_settings, env_settings, InitSettingsSource(settings_cls, data)
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise SettingsError(f"configuration file {path} cannot be read: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise SettingsError(f"configuration file {path}: expected a mapping of setting names")
+    return data
+

@@ -1,0 +1,111 @@
+"""Deleting an object: wait for referrers, delete (or detach) the remote side, release guards.
+
+:class:`Teardown` runs one deletion pass. An object without our finalizer never reached
+the endpoint: it only releases guards. Otherwise it waits while other objects still
+reference it ("Waiting for NetworkInterface/a (which use this Network) to be deleted"),
+deletes the remote resource unless the object is unmanaged or detached (a 404 counts as
+done; a resource that lingers after the DELETE is waited for), finds by marker what a
+create with a lost answer left behind, and finally releases the guards this object held.
+Our finalizer itself is removed by kopf once the pass is done.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from occi_operator.api.v1alpha1.common import ConditionReason, ManagementPolicy, OnDelete
+from occi_operator.api.v1alpha1.lifecycle import LifecycleSpec
+from occi_operator.occi.errors import NotFoundError
+
+from .contract import Adapter, marker_for
+from .dependencies import FINALIZER, Dependencies
+from .endpoints import EndpointPool
+from .kube import KubeApi, KubeObject
+from .lookup import Lookup
+from .outcome import Outcome
+
+__all__ = ["Teardown", "deletes_remote"]
+
+
+def deletes_remote(spec: LifecycleSpec) -> bool:
+    """Whether deleting the object deletes its OCCI resource (managed, onDelete: delete)."""
+    if spec.management_policy is ManagementPolicy.UNMANAGED:
+        return False
+    options = spec.managed_options
+    return options is None or options.on_delete is OnDelete.DELETE
+
+
+class Teardown:
+    """One deletion pass over ``obj``."""
+
+    def __init__(
+        self,
+        *,
+        kube: KubeApi,
+        dependencies: Dependencies,
+        endpoints: EndpointPool,
+        adapter: Adapter[Any],
+        obj: KubeObject,
+        delay: float,
+    ) -> None:
+        self.kube = kube
+        self.dependencies = dependencies
+        self.endpoints = endpoints
+        self.adapter = adapter
+        self.obj = obj
+        self.delay = delay
+
+    async def run(self) -> Outcome:
+        """Done once nothing remote or guarded is left; waiting otherwise."""
+        deps = self.dependencies
+        if FINALIZER not in self.obj.finalizers:
+            await deps.release(self.obj)
+            return Outcome.done("Deleted")
+        referrers = await deps.referrers(self.obj)
+        if referrers:
+            names = ", ".join(r.display for r in referrers[:10])
+            return Outcome.waiting(
+                f"Waiting for {names} (which use this {self.obj.type.kind}) to be deleted",
+                self.delay, reason=ConditionReason.DELETING,
+            )
+        try:
+            spec: LifecycleSpec | None = self.adapter.parse_spec(self.obj.spec)
+        except ValidationError:
+            spec = None  # nothing can be known about the remote side: leave it
+        if spec is not None and deletes_remote(spec):
+            lingering = await self._delete_remote(spec)
+            if lingering is not None:
+                return lingering
+        # Say "torn down" before looking at what others still use (see holds_remote).
+        if self.obj.status.get("location") or self.obj.status.get("createPending"):
+            self.obj = await self.kube.patch_status(
+                self.obj, {"location": None, "createPending": None}
+            )
+        await deps.unguard(self.obj)
+        await deps.release(self.obj)
+        return Outcome.done("Deleted")
+
+    async def _delete_remote(self, spec: LifecycleSpec) -> Outcome | None:
+        """Delete the remote resource; an outcome while it lingers, None once it is gone."""
+        lease = await self.endpoints.lease(self.obj.namespace or "", spec.endpoint_ref)
+        client = lease.client
+        location = self.obj.status.get("location")
+        if not location and self.obj.status.get("createPending"):
+            lookup = Lookup(client, self.adapter, marker_for(self.obj.uid))
+            found = await lookup.by_marker()
+            location = found.location if found else None
+        if not isinstance(location, str) or not location:
+            return None
+        if await client.delete(location):
+            await self.kube.post_event(
+                self.obj, type="Normal", reason="Deleted", message=f"Deleted {location}"
+            )
+        try:
+            await client.get(location)
+        except NotFoundError:
+            return None
+        return Outcome.waiting(
+            f"Waiting for {location} to disappear", self.delay, reason=ConditionReason.DELETING
+        )
