@@ -55,8 +55,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="Run with kopf peering under NAME: active/standby between replicas.")
     parser.add_argument("--priority", type=int,
                         help="This replica's peering priority (the highest live one is active).")
+    parser.add_argument("--random-priority", action="store_true", default=None,
+                        help="Pick this replica's peering priority at random (Deployments).")
     parser.add_argument("--standalone", action="store_true",
                         help="Run without peering (the default).")
+    parser.add_argument("--probe-port", type=int, metavar="PORT",
+                        help="Port of the liveness/readiness endpoint GET /healthz "
+                        "(default 8080; 0 turns it off).")
     parser.add_argument("--operator-namespace", metavar="NAMESPACE",
                         help="Where the Secrets of ClusterOCCIEndpoints live.")
     parser.add_argument("--resync-period", type=float, metavar="SECONDS",
@@ -96,10 +101,14 @@ def settings_from(args: argparse.Namespace) -> OperatorSettings:
         peering.update(standalone=False, name=args.peering)
     if args.priority is not None:
         peering["priority"] = args.priority
+    if args.random_priority:
+        peering["random_priority"] = True
     if args.standalone:
         peering["standalone"] = True
     if peering:
         given["peering"] = peering
+    if args.probe_port is not None:
+        given["probe"] = {"port": args.probe_port}
     if args.resync_period is not None:
         given["resync"] = {"default_period": args.resync_period}
     for flag, field in (

@@ -1,0 +1,130 @@
+"""``occi-operator templates --endpoint URL``: the OS and resource templates an endpoint offers.
+
+Reads the endpoint's query interface once (JSON first, since only JSON carries attribute
+defaults, then the text renderings) and lists its ``os_tpl`` and ``resource_tpl`` mixins
+(:func:`~occi_operator.occi.client.templates`): a table for people, ``--output json`` for
+scripts. A resource template's cores and memory are the defaults it gives
+``occi.compute.cores`` and ``occi.compute.memory``; an endpoint that sends no defaults
+(text renderings, ooi) leaves them empty. The term is what a Compute's ``osTemplate`` and
+``resourceTemplate`` name. A thin shell: failures are explained by :mod:`.remedies`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from dataclasses import asdict, dataclass
+from typing import TextIO
+
+from occi_operator.occi import vocabulary as v
+from occi_operator.occi.categories import Mixin, QueryInterface
+from occi_operator.occi.client import TemplateFamily, templates
+from occi_operator.occi.errors import OCCIError, redact_url
+
+from .connection import Observed, Target, add_endpoint_arguments, open_client, target_from
+from .console import CommandError, Console, ExitCode, OutputFormat
+from .remedies import explain
+
+__all__ = ["Template", "add_parser", "list_templates", "run"]
+
+_FAMILIES = {"os": (TemplateFamily.OS,), "resource": (TemplateFamily.RESOURCE,),
+             "all": (TemplateFamily.OS, TemplateFamily.RESOURCE)}
+_SHORT = {TemplateFamily.OS: "os", TemplateFamily.RESOURCE: "resource"}
+HEADERS = ("TERM", "TITLE", "FAMILY", "CORES", "MEMORY (GiB)", "SCHEME")
+
+
+@dataclass(frozen=True)
+class Template:
+    """One template as the command shows it."""
+
+    term: str
+    title: str
+    family: str
+    scheme: str
+    type_id: str
+    cores: int | float | None
+    memory: int | float | None
+
+
+def _number(mixin: Mixin, name: str) -> int | float | None:
+    definition = mixin.attribute(name)
+    value = definition.default if definition else None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value
+
+
+def list_templates(query: QueryInterface, families: tuple[TemplateFamily, ...]
+                   ) -> list[Template]:
+    """The templates of ``families`` in a query interface, OS first, each sorted by term."""
+    found = []
+    for family in families:
+        for mixin in sorted(templates(query, family), key=lambda m: m.term):
+            found.append(Template(
+                term=mixin.term, title=mixin.title or "", family=_SHORT[family],
+                scheme=mixin.scheme, type_id=mixin.type_id,
+                cores=_number(mixin, v.COMPUTE_CORES) if family is TemplateFamily.RESOURCE
+                else None,
+                memory=_number(mixin, v.COMPUTE_MEMORY) if family is TemplateFamily.RESOURCE
+                else None,
+            ))  # fmt: skip
+    return found
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``templates`` to the command line."""
+    parser = commands.add_parser(
+        "templates",
+        help="List the OS and resource templates an OCCI endpoint offers.",
+        description="List the os_tpl and resource_tpl mixins of an OCCI endpoint: what a "
+        "Compute's osTemplate and resourceTemplate can name.",
+    )
+    add_endpoint_arguments(parser)
+    parser.add_argument("--family", choices=tuple(_FAMILIES), default="all",
+                        help="Which templates to list (default: all).")
+    parser.add_argument("--output", choices=[f.value for f in OutputFormat],
+                        default=OutputFormat.TABLE.value,
+                        help="A table for people (default) or JSON for scripts.")
+    parser.set_defaults(run=run)
+
+
+async def _query(target: Target, seen: list[Observed]) -> QueryInterface:
+    client, _ = open_client(target.config, seen)
+    async with client:
+        return await client.discover()
+
+
+def _shown(value: int | float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None
+        ) -> int:
+    """Run ``templates``; returns an :class:`~.console.ExitCode`."""
+    console = Console(out or sys.stdout, err or sys.stderr, prefix="occi-operator templates")
+    seen: list[Observed] = []
+    try:
+        target = target_from(args)
+        url = redact_url(target.config.url)
+        if not target.config.verify:
+            console.note("TLS verification is disabled (--insecure)",
+                         hint="pass the site's CA with --ca-bundle FILE instead")
+        with console.progress(f"reading the templates of {url}"):
+            query = asyncio.run(_query(target, seen))
+    except CommandError as error:
+        return console.fail(error)
+    except OCCIError as exc:
+        return console.fail(explain(exc, target, seen))
+    found = list_templates(query, _FAMILIES[args.family])
+    if args.output == OutputFormat.JSON:
+        console.json({"endpoint": url, "templates": [asdict(t) for t in found]})
+        return ExitCode.OK
+    if not found:
+        console.note(f"{url} offers no {'' if args.family == 'all' else args.family + ' '}"
+                      "templates", hint="a Compute needs an os_tpl; ask the site which images "
+                      "it publishes")
+        return ExitCode.OK
+    console.table(HEADERS, [(t.term, t.title, t.family, _shown(t.cores), _shown(t.memory),
+                             t.scheme) for t in found])
+    return ExitCode.OK
