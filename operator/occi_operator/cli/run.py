@@ -61,7 +61,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="Run without peering (the default).")
     parser.add_argument("--probe-port", type=int, metavar="PORT",
                         help="Port of the liveness/readiness endpoint GET /healthz "
-                        "(default 8080; 0 turns it off).")
+                        "(default 0: off; the Helm chart uses 8080).")
     parser.add_argument("--operator-namespace", metavar="NAMESPACE",
                         help="Where the Secrets of ClusterOCCIEndpoints live.")
     parser.add_argument("--resync-period", type=float, metavar="SECONDS",

@@ -17,6 +17,7 @@ with a short transient outcome (the next pass reads the object again).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -44,6 +45,8 @@ __all__ = ["FINALIZER", "GUARD_FINALIZER", "Dependencies", "holds_remote", "is_r
 FINALIZER = f"{GROUP}/finalizer"
 #: The guard on referenced objects, endpoint objects and Secrets: something uses this.
 GUARD_FINALIZER = f"{GROUP}/in-use"
+
+logger = logging.getLogger("occi_operator.reconciler.dependencies")
 
 _CONFLICT_DELAY = 1.0
 _WAIT_DELAY = 5.0
@@ -226,10 +229,14 @@ class Dependencies:
                 target = await self._kube.get(self.rtype(reference.kind), obj.namespace, name)
             except KubeNotFoundError:
                 continue
-            if GUARD_FINALIZER in target.finalizers and not [
-                r for r in await self.referrers(target) if r.uid != obj.uid
-            ]:
-                await self.unguard(target)
+            if GUARD_FINALIZER not in target.finalizers:
+                continue
+            others = [r for r in await self.referrers(target) if r.uid != obj.uid]
+            if others:
+                logger.debug("%s keeps its guard: still used by %s", target.display,
+                             ", ".join(r.display for r in others))
+                continue
+            await self.unguard(target)
         endpoint = _endpoint_of(obj.spec)
         if endpoint is not None:
             await self._release_endpoint(obj, *endpoint)
@@ -237,12 +244,16 @@ class Dependencies:
     async def unguard(self, target: KubeObject) -> None:
         """Remove the guard finalizer from ``target``."""
         if GUARD_FINALIZER in target.finalizers:
+            logger.debug("releasing the guard on %s", target.display)
             await self._set(target, [f for f in target.finalizers if f != GUARD_FINALIZER])
 
     async def _release_endpoint(self, obj: KubeObject, kind: str, name: str) -> None:
         cluster = kind == EndpointKind.CLUSTER.value
         namespace = None if cluster else obj.namespace
-        if await self.endpoint_users(kind, name, namespace, excluding=obj.uid):
+        users = await self.endpoint_users(kind, name, namespace, excluding=obj.uid)
+        if users:
+            logger.debug("%s/%s keeps its guard: still used by %s", kind, name,
+                         ", ".join(u.display for u in users[:10]))
             return
         try:
             endpoint = await self._kube.get(
@@ -250,17 +261,18 @@ class Dependencies:
             )
         except KubeNotFoundError:
             return
+        # The Secrets first: the endpoint's spec names them, and a release that fails
+        # half-way is retried by the next pass, which must still find the endpoint.
+        if not cluster:  # a cluster endpoint's Secrets are never guarded
+            for secret_name in _secret_names(endpoint.spec):
+                if await self._secret_in_use(secret_name, obj):
+                    continue
+                try:
+                    secret = await self._kube.get(SECRETS, obj.namespace, secret_name)
+                except KubeNotFoundError:
+                    continue
+                await self.unguard(secret)
         await self.unguard(endpoint)
-        if cluster:
-            return  # a cluster endpoint's Secrets are never guarded
-        for secret_name in _secret_names(endpoint.spec):
-            if await self._secret_in_use(secret_name, obj):
-                continue
-            try:
-                secret = await self._kube.get(SECRETS, obj.namespace, secret_name)
-            except KubeNotFoundError:
-                continue
-            await self.unguard(secret)
 
     async def _secret_in_use(self, secret_name: str, leaving: KubeObject) -> bool:
         """Whether another endpoint of the namespace reads the Secret and still has users."""

@@ -16,6 +16,7 @@ written to files in a private directory (mode 0600) that the pool owns.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import tempfile
 from collections.abc import Callable, Mapping
@@ -123,6 +124,7 @@ class EndpointPool:
         self._clients: dict[tuple[str, str, str], tuple[tuple[Any, ...], OCCIClient]] = {}
         self._files = tempfile.TemporaryDirectory(prefix="occi-operator-tls-")
         self._resync_periods: dict[tuple[str, str, str], str] = {}
+        self._retired: list[OCCIClient] = []
 
     def _key(self, namespace: str, ref: EndpointRef) -> tuple[str, str, str]:
         cluster = ref.kind is EndpointKind.CLUSTER
@@ -134,9 +136,10 @@ class EndpointPool:
 
     async def aclose(self) -> None:
         """Close every client and remove the PEM files."""
-        for _, client in self._clients.values():
+        for client in [*self._retired, *(client for _, client in self._clients.values())]:
             await client.aclose()
         self._clients.clear()
+        self._retired.clear()
         self._files.cleanup()
 
     async def lease(self, namespace: str, ref: EndpointRef) -> EndpointLease:
@@ -180,7 +183,8 @@ class EndpointPool:
         credentials_secret, ca_secret = await self._secrets(spec, secret_namespace, ref)
         fingerprint = (
             endpoint.uid,
-            endpoint.generation,
+            # The spec itself, not the generation: a deletion bumps the generation too.
+            json.dumps(dict(endpoint.spec), sort_keys=True, default=str),
             credentials_secret.resource_version if credentials_secret else None,
             ca_secret.resource_version if ca_secret else None,
         )
@@ -191,7 +195,8 @@ class EndpointPool:
             config = self._config(spec, credentials_secret, ca_secret, ref)
             if cached is not None:
                 logger.info("endpoint %s/%s changed; building a new client", *key[1:])
-                await cached[1].aclose()
+                # Passes under way still hold the old client: it is closed with the pool.
+                self._retired.append(cached[1])
             self._clients[key] = (fingerprint, self._factory(config))
         secrets = tuple(
             (secret_namespace, secret.name)

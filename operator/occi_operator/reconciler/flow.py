@@ -2,7 +2,8 @@
 
 :meth:`Reconciler.reconcile` reads like k-orc's get-or-create:
 
-1. find the remote resource: by ``status.location``; else import by
+1. find the remote resource: by ``status.location`` (for a settled object, out of the
+   kind's collection listing, see :mod:`.poller`; else with its own GET); else import by
    ``spec.import.location``; else import by ``spec.import.filter`` (exactly one match, else
    Stalled listing the candidates); else adopt what a lost create left behind, found by our
    marker in ``occi.core.summary`` (when ``status.createPending`` says a create was sent);
@@ -11,10 +12,14 @@
    comes after the POST in the same pass: the rest belongs to the next pass;
 3. found: observe it; correct mutable drift (a partial update), report immutable drift
    (Stalled, InvalidConfiguration: never a recreate), run the adapter's actions (power
-   state), and wait while it is not ready.
+   state), and wait while it is not ready — soon at first, then less often.
 
 :meth:`Reconciler.delete` runs a :class:`~.teardown.Teardown` pass; finding an existing
 resource (import, adoption) is :class:`~.lookup.Lookup`'s.
+
+The user's annotations (:mod:`.annotations`) are read first: a paused object gets a pass
+that makes no remote call at all (a deletion waits); a reconcile request is echoed in
+``status.lastReconcileRequest`` by the pass that handled it, whatever it came to.
 
 Passes over one object are serialised by a per-uid lock (kopf runs timers beside change
 handlers). Every pass ends in one :class:`~.outcome.Outcome`, written to status by
@@ -38,16 +43,18 @@ from occi_operator.occi.entities import Link, Resource
 from occi_operator.occi.errors import NotFoundError, OCCIError
 from occi_operator.occi.states import is_provisioning
 
+from .annotations import PAUSED, is_paused, pending_request
 from .contract import Adapter, Resolved, marker_for
-from .dependencies import Dependencies
+from .dependencies import Dependencies, is_ready
 from .drift import find_drift, partial_update
 from .endpoints import EndpointLease, EndpointPool
-from .failures import ErrorDelays, outcome_of
+from .failures import Backoff, ErrorDelays, outcome_of
 from .kube import KubeApi, KubeError, KubeNotFoundError, KubeObject
 from .lookup import Lookup
 from .outcome import Outcome, OutcomeError
+from .poller import CollectionPoller
 from .resolution import resolve
-from .resync import SyncMemory
+from .resync import ResyncPolicy, SyncMemory, in_terminal_error
 from .status import Mirror, StatusWriter, format_time, mirror_of
 from .teardown import Teardown
 
@@ -63,6 +70,9 @@ class FlowTimings:
     provisioning: float = 2.0
     after_change: float = 1.0
     deleting: float = 2.0
+    #: While a deletion waits for the paused annotation to go (kopf runs no change
+    #: handler for an object being deleted, so the delete handler looks again).
+    paused_deletion: float = 10.0
     errors: ErrorDelays = field(default_factory=ErrorDelays)
 
 
@@ -70,6 +80,8 @@ class FlowTimings:
 class _Found:
     remote: Resource | Link
     adopted: bool = False
+    #: When a collection listing that carried it was requested (None: read just now).
+    seen_at: datetime | None = None
 
 
 class Reconciler:
@@ -84,6 +96,8 @@ class Reconciler:
         status: StatusWriter,
         memory: SyncMemory | None = None,
         timings: FlowTimings | None = None,
+        poller: CollectionPoller | None = None,
+        policy: ResyncPolicy | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.adapters = {adapter.kind: adapter for adapter in adapters}
@@ -92,11 +106,14 @@ class Reconciler:
         self.dependencies = Dependencies(kube, self.adapters.values())
         self.status = status
         self.memory = memory or SyncMemory()
+        self.poller = poller or CollectionPoller(now=now, memory=self.memory)
+        self.policy = policy or ResyncPolicy()
         self.timings = timings or FlowTimings()
         self.now = now
         self._locks: dict[str, asyncio.Lock] = {}
         #: The resourceVersion each object had after this process's last pass over it.
         self._written: dict[str, str] = {}
+        self._backoff = Backoff(self.timings.errors)
 
     def _lock(self, uid: str) -> asyncio.Lock:
         return self._locks.setdefault(uid, asyncio.Lock())
@@ -123,7 +140,7 @@ class Reconciler:
             one = _Pass(self, current)
             outcome = await (one.run_delete() if deleting else one.run())
             self._written[obj.uid] = one.obj.resource_version
-            return outcome
+            return self._backoff.apply(obj.uid, outcome)
 
     async def reconcile(self, obj: KubeObject) -> Outcome:
         """One pass over ``obj``: converge the remote resource, write status."""
@@ -134,8 +151,10 @@ class Reconciler:
         outcome = await self._run(obj, deleting=True)
         if outcome.ready:
             self.memory.forget(obj.uid)
+            self.poller.forget(obj.uid)
             self._locks.pop(obj.uid, None)
             self._written.pop(obj.uid, None)
+            self._backoff.forget(obj.uid)
         return outcome
 
 
@@ -170,15 +189,29 @@ class _Pass:
     # Edges.
 
     async def run(self) -> Outcome:
+        if is_paused(self.obj):
+            return await self._record(Outcome.paused(
+                f"Paused by the annotation {PAUSED}: no call to the endpoint is made until "
+                "it is removed"
+            ))
+        request = pending_request(self.obj)
         try:
             outcome = await self._converge()
         except OutcomeError as stop:
             outcome = stop.outcome
         except (OCCIError, KubeError) as exc:
             outcome = outcome_of(exc, doing=self.doing, delays=self.r.timings.errors)
+        if request is not None:
+            self.fields["last_reconcile_request"] = request
         return await self._record(outcome)
 
     async def run_delete(self) -> Outcome:
+        if is_paused(self.obj):
+            return await self._record(Outcome.waiting(
+                f"Paused by the annotation {PAUSED}: the OCCI resource is not deleted until "
+                "the annotation is removed", self.r.timings.paused_deletion,
+                reason=ConditionReason.PAUSED,
+            ))
         self.doing = f"deleting {self.obj.display}"
         teardown = Teardown(
             kube=self.r.kube, dependencies=self.r.dependencies, endpoints=self.r.endpoints,
@@ -190,6 +223,7 @@ class _Pass:
             outcome = stop.outcome
         except (OCCIError, KubeError) as exc:
             outcome = outcome_of(exc, doing=self.doing, delays=self.r.timings.errors)
+        self.obj = teardown.obj  # as the teardown last wrote it (its location cleared)
         if not outcome.ready:
             return await self._record(outcome)
         return outcome
@@ -236,7 +270,7 @@ class _Pass:
         self.fields["create_pending"] = None
         if found.adopted:
             await self._hold(found.remote)
-        return await self._sync(found.remote)
+        return await self._sync(found.remote, found.seen_at)
 
     async def _hold(self, remote: Resource | Link) -> None:
         """Record an adopted or imported resource: finalizer, guards, location."""
@@ -252,7 +286,7 @@ class _Pass:
         location = self.obj.status.get("location")
         if isinstance(location, str) and location:
             try:
-                return _Found(await client.get(location))
+                return await self._read(location)
             except NotFoundError:
                 if imported or not self.managed:
                     raise OutcomeError(Outcome.terminal(
@@ -283,6 +317,30 @@ class _Pass:
             )
             return _Found(lost, adopted=True)
         return None
+
+    def _settled(self) -> bool:
+        """Ready for this generation and not changing: a listing may serve it."""
+        obj = self.obj
+        handled = obj.status.get("observedGeneration") == obj.generation
+        return handled and is_ready(obj) and not obj.deleting and not in_terminal_error(obj)
+
+    async def _collection(self) -> str:
+        if self.adapter.collection:
+            return self.adapter.collection
+        return await self.lease.client.collection_of(self.adapter.occi_kind)
+
+    async def _read(self, location: str) -> _Found:
+        """The resource at ``location``: out of a collection listing when settled, else GET."""
+        client = self.lease.client
+        if self._settled():
+            period = self.r.policy.period(self.obj.spec, self.lease.default_resync_period)
+            sighting = await self.r.poller.sighting(
+                client, await self._collection(), location,
+                since=self.r.memory.last_sync(self.obj), period=period,
+            )
+            if sighting is not None:
+                return _Found(sighting.entity, seen_at=sighting.at)
+        return _Found(await client.get(location))
 
     async def _resolve(self, *, creating: bool) -> Resolved:
         return await resolve(
@@ -318,11 +376,24 @@ class _Pass:
             self.obj, type="Normal", reason="Created", message=f"Created {location}"
         )
         return Outcome.waiting(
-            f"Created {location}; waiting for it to become ready", self.r.timings.provisioning
+            f"Created {location}; waiting for it to become ready", self._settling_delay()
         )
 
-    async def _sync(self, remote: Resource | Link) -> Outcome:
-        self.r.memory.mark(self.obj.uid, self.r.now())
+    def _settling_delay(self, base: float | None = None) -> float:
+        """The wait before looking again at a changing object: soon, then less often."""
+        first = self.r.timings.provisioning if base is None else base
+        return self.r.poller.settling_delay(self.obj.uid, first)
+
+    async def _sync(self, remote: Resource | Link, seen_at: datetime | None) -> Outcome:
+        outcome = await self._observe(remote, seen_at)
+        if outcome.ready:
+            self.r.poller.settled(self.obj.uid)
+            collection = await self._collection()
+            self.r.poller.join(self.lease.client, collection, self.obj.uid, remote)
+        return outcome
+
+    async def _observe(self, remote: Resource | Link, seen_at: datetime | None) -> Outcome:
+        self.r.memory.mark(self.obj.uid, seen_at or self.r.now())
         observation = self.adapter.observe(remote, self.spec)
         self.mirror = mirror_of(remote, observation)
         if observation.failed:
@@ -337,7 +408,7 @@ class _Pass:
             # is; Ready once it exists and is not still being provisioned.
             if is_provisioning(observation.state):
                 return Outcome.waiting(
-                    f"The OCCI resource is {observation.state}", self.r.timings.provisioning
+                    f"The OCCI resource is {observation.state}", self._settling_delay()
                 )
             return Outcome.done("The OCCI resource exists (observed, not managed)")
         changed = await self._correct(remote)
@@ -346,7 +417,7 @@ class _Pass:
         if not observation.ready:
             return Outcome.waiting(
                 observation.message or "Waiting for the OCCI resource to become ready",
-                self.r.timings.provisioning,
+                self._settling_delay(),
             )
         return Outcome.done()
 
@@ -368,17 +439,21 @@ class _Pass:
             self.doing = f"updating {location}"
             partial = partial_update(desired, drifts, resolved, remote)
             await self.lease.client.update(location, partial)
+            self.r.poller.invalidate(self.lease.client, location)
             message = "Corrected " + "; ".join(d.describe() for d in drifts)
             await self.r.kube.post_event(
                 self.obj, type="Normal", reason="Updated", message=message
             )
-            return Outcome.waiting(message, self.r.timings.after_change)
+            return Outcome.waiting(message, self._settling_delay(self.r.timings.after_change))
         for step in self.adapter.steps(remote, self.spec, self.obj.status):
             self.doing = f"running {step.invocation.action} on {location}"
             await self.lease.client.trigger(location, step.invocation)
+            self.r.poller.invalidate(self.lease.client, location)
             self.fields.update(step.records)
             await self.r.kube.post_event(
                 self.obj, type="Normal", reason="Action", message=step.message
             )
-            return Outcome.waiting(step.message, self.r.timings.after_change)
+            return Outcome.waiting(
+                step.message, self._settling_delay(self.r.timings.after_change)
+            )
         return None

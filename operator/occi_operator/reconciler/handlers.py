@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from typing import Any
 
 import kopf
 
 from occi_operator.api.v1alpha1 import GROUP, VERSION
 
+from .annotations import PAUSED, RECONCILE_REQUESTED_AT
 from .contract import Adapter
 from .dependencies import FINALIZER
 from .endpoints import CLUSTER_ENDPOINTS, ENDPOINTS
@@ -38,10 +40,16 @@ __all__ = [
     "connection_info",
     "guarded",
     "hand_over",
+    "peering_priority",
     "run_operator",
 ]
 
 logger = logging.getLogger("occi_operator.reconciler.handlers")
+
+#: The prefix of kopf's own annotations (progress, last handled configuration). kopf
+#: marks it (``…/kopf-managed``) and leaves it out of its diffs; it must not start with
+#: ``kopf.``, which kopf would not mark.
+KOPF_PREFIX = "operator.occi-operator.dev"
 
 
 def hand_over(outcome: Outcome) -> None:
@@ -77,6 +85,11 @@ def _has_remote(body: Any, **_: Any) -> bool:
     return FINALIZER in (meta.get("finalizers") or ()) or bool(status.get("location"))
 
 
+def _annotation(key: str) -> tuple[str, ...]:
+    # A tuple: the key's dots are not kopf's field separators.
+    return ("metadata", "annotations", key)
+
+
 def _register(
     registry: kopf.OperatorRegistry, runtime: Runtime, adapter: Adapter[Any], tick: float
 ) -> None:
@@ -103,10 +116,15 @@ def _register(
         obj = KubeObject.from_body(rtype, body)
         if not runtime.resync_due(obj):
             return
-        hand_over(await guarded(runtime, f"resync {obj.display}", runtime.reconcile(obj)))
+        hand_over(await guarded(runtime, f"resync {obj.display}", runtime.resync(obj)))
 
     kopf.on.create(**where, id="reconcile-create")(reconcile)
     kopf.on.update(**where, id="reconcile-update", field="spec")(reconcile)
+    # The user's annotations: un-pausing and a reconcile request each run a pass now.
+    kopf.on.update(**where, id="reconcile-unpaused", field=_annotation(PAUSED))(reconcile)
+    kopf.on.update(**where, id="reconcile-requested", field=_annotation(RECONCILE_REQUESTED_AT))(
+        reconcile
+    )
     kopf.on.resume(**where, id="reconcile-resume")(resume)
     kopf.on.delete(**where, id="delete", optional=True)(delete)
     kopf.timer(**where, id="resync", interval=tick, when=_has_remote)(resync)
@@ -144,8 +162,14 @@ def build_registry(runtime: Runtime, settings: OperatorSettings) -> kopf.Operato
 def configure(kopf_settings: kopf.OperatorSettings, settings: OperatorSettings) -> None:
     """Derive kopf's settings from ours (the one place that does)."""
     kopf_settings.persistence.finalizer = FINALIZER
-    kopf_settings.persistence.progress_storage = kopf.AnnotationsProgressStorage(prefix=GROUP)
-    kopf_settings.persistence.diffbase_storage = kopf.AnnotationsDiffBaseStorage(prefix=GROUP)
+    # Not GROUP: kopf hides every annotation under its own prefix from its diffs, and the
+    # user's paused / reconcile-requested-at annotations live under GROUP.
+    kopf_settings.persistence.progress_storage = kopf.AnnotationsProgressStorage(
+        prefix=KOPF_PREFIX
+    )
+    kopf_settings.persistence.diffbase_storage = kopf.AnnotationsDiffBaseStorage(
+        prefix=KOPF_PREFIX
+    )
     kopf_settings.posting.loggers = False
     kopf_settings.posting.level = logging.WARNING
     kopf_settings.execution.default_backoff = settings.timing.transient_error
@@ -159,6 +183,18 @@ def configure(kopf_settings: kopf.OperatorSettings, settings: OperatorSettings) 
         kopf_settings.watching.label_selectors[GROUP, kopf.EVERYTHING] = (
             settings.watch.label_selector
         )
+
+
+def peering_priority(settings: OperatorSettings) -> int:
+    """The configured peering priority, or a fresh random one if asked (call it once).
+
+    kopf pauses every replica when live peers share a priority, so the replicas of one
+    Deployment (one pod template) draw theirs from a range wide enough that two equal
+    draws are very unlikely.
+    """
+    if not settings.peering.random_priority:
+        return settings.peering.priority
+    return 1 + secrets.randbelow(2**31 - 1)
 
 
 def connection_info(kubernetes: KubernetesSettings) -> kopf.ConnectionInfo:
@@ -211,10 +247,12 @@ async def run_operator(
     )
     runtime = build_runtime(settings, api)
     registry = build_registry(runtime, settings)
+    priority = peering_priority(settings)  # drawn once per process
 
     @kopf.on.startup(registry=registry)
     def _startup(settings: kopf.OperatorSettings, **_: Any) -> None:
         configure(settings, operator_settings)
+        settings.peering.priority = priority
 
     @kopf.on.login(registry=registry)
     def _login(**_: Any) -> kopf.ConnectionInfo:
@@ -232,8 +270,9 @@ async def run_operator(
         await kopf.operator(
             registry=registry,
             standalone=settings.peering.standalone,
-            priority=settings.peering.priority,
+            priority=priority,
             peering_name=settings.peering.name,
+            liveness_endpoint=settings.probe.url,
             clusterwide=not settings.watch.namespaces,
             namespaces=settings.watch.namespaces,
             stop_flag=stop_flag,

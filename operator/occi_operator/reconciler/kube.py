@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -251,12 +252,19 @@ class KubernetesApi:
         """Merge ``status`` into the object's status if its resourceVersion is unchanged."""
         rtype = obj.type
         patch = {"metadata": {"resourceVersion": obj.resource_version}, "status": dict(status)}
-        body = await self._call(
-            f"write the status of {obj.display}",
-            self._custom.patch_namespaced_custom_object_status,
-            rtype.group, rtype.version, obj.namespace, rtype.plural, obj.name, patch,
-            _content_type=_MERGE,
-        )
+        what = f"write the status of {obj.display}"
+        if rtype.namespaced:
+            body = await self._call(
+                what, self._custom.patch_namespaced_custom_object_status,
+                rtype.group, rtype.version, obj.namespace, rtype.plural, obj.name, patch,
+                _content_type=_MERGE,
+            )
+        else:  # ClusterOCCIEndpoint
+            body = await self._call(
+                what, self._custom.patch_cluster_custom_object_status,
+                rtype.group, rtype.version, rtype.plural, obj.name, patch,
+                _content_type=_MERGE,
+            )
         return KubeObject.from_body(rtype, body)
 
     async def set_finalizers(self, obj: KubeObject, finalizers: Sequence[str]) -> KubeObject:
@@ -321,7 +329,9 @@ class KubernetesApi:
         body = {
             "apiVersion": "v1",
             "kind": "Event",
-            "metadata": {"generateName": f"{obj.name}.", "namespace": obj.namespace},
+            # Named as client-go's recorder names Events: a generateName ending in "." is
+            # no valid DNS subdomain prefix, and the API server refuses it (422).
+            "metadata": {"name": f"{obj.name}.{time.time_ns():x}", "namespace": obj.namespace},
             "involvedObject": {
                 "apiVersion": obj.type.api_version,
                 "kind": obj.type.kind,

@@ -3,7 +3,8 @@
 :class:`Lookup` answers the three questions the flow asks before it would create:
 is there a resource at ``spec.import.location`` (of the right kind)? does
 ``spec.import.filter`` match exactly one resource (else the candidates are listed)? did a
-create whose answer was lost leave a resource carrying our marker? Each answer is a
+create whose answer was lost leave a resource carrying our marker (exactly one: several
+mean a duplicate nobody can attribute, and the object stops, Stalled)? Each answer is a
 remote entity or an :class:`~.outcome.OutcomeError` with a terminal outcome that says what
 the user must change. Reads only; writes nothing anywhere.
 """
@@ -12,11 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from occi_operator.api.v1alpha1.common import ImportFilter
+from occi_operator.api.v1alpha1.common import ConditionReason, ImportFilter
 from occi_operator.occi.client import OCCIClient
 from occi_operator.occi.entities import CORE_TITLE, Filter, Link, Resource
 from occi_operator.occi.errors import NotFoundError
 
+from .annotations import RECONCILE_REQUESTED_AT
 from .contract import Adapter
 from .outcome import Outcome, OutcomeError
 
@@ -80,4 +82,15 @@ class Lookup:
         candidates = await self.search(where)
         if not candidates:
             return None
+        if len(candidates) > 1:
+            # Adopting one would leave the others running unseen, deleting any would
+            # guess: a human decides which one this object owns.
+            raise OutcomeError(Outcome.terminal(
+                f"{len(candidates)} OCCI resources carry this object's marker "
+                f"{self.marker!r}: {', '.join(candidates[:10])}. The operator cannot tell "
+                "which one is its own and creates nothing more: delete the extra ones on the "
+                "endpoint (keep one), then set the annotation "
+                f"{RECONCILE_REQUESTED_AT} to any new value to look again",
+                reason=ConditionReason.UNRECOVERABLE_ERROR,
+            ))
         return await self.client.get(candidates[0])

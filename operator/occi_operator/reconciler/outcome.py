@@ -8,7 +8,10 @@ A pass ends in one of four ways:
 * **transient error**: a failure that may pass by itself (the endpoint is unreachable, a
   5xx, a 409 from the API server); retry after ``delay`` seconds;
 * **terminal error**: only a change of the spec (or of the world, by a human) fixes it;
-  no retry until the object changes.
+  no retry until the object changes;
+* **paused**: the ``paused`` annotation stopped the pass before any remote call; no
+  retry until the annotation changes. Ready keeps the status it had (the remote resource
+  did not change), with reason ``Paused``; Reconciling and Stalled are False.
 
 This module is the only place that maps an outcome onto the kstatus conditions (Ready,
 Reconciling, Stalled) and onto a requeue delay; the kopf handlers only read
@@ -16,7 +19,8 @@ Reconciling, Stalled) and onto a requeue delay; the kopf handlers only read
 
 kstatus rules (Flux health checks, ``kubectl wait``): ``Reconciling=True`` means work is
 in progress, ``Stalled=True`` means no progress without intervention, ``Ready=True`` the
-desired state is reached. Exactly one of the three is ``True`` at any time.
+desired state is reached. Exactly one of the three is ``True`` at any time, except while
+paused (Ready may be False with the other two False: nothing is in progress).
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ class OutcomeKind(enum.StrEnum):
     WAITING = "waiting"
     TRANSIENT = "transient"
     TERMINAL = "terminal"
+    PAUSED = "paused"
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,11 @@ class Outcome:
         """Only a change of the spec fixes this; no retry."""
         return cls(OutcomeKind.TERMINAL, reason, message)
 
+    @classmethod
+    def paused(cls, message: str) -> Outcome:
+        """The object is paused by its annotation; nothing was done, nothing is retried."""
+        return cls(OutcomeKind.PAUSED, ConditionReason.PAUSED, message)
+
     @property
     def ready(self) -> bool:
         """True when the object is Ready."""
@@ -152,18 +162,22 @@ def build_conditions(
     ``lastTransitionTime`` is kept from ``previous`` when a condition's status did not
     change, so that an unchanged object yields equal conditions (and no write).
     """
+    before = {condition.type: condition for condition in previous}
     stalled = outcome.stalled
-    reconciling = not outcome.ready and not stalled
-    if outcome.ready:
+    reconciling = not outcome.ready and not stalled and outcome.kind is not OutcomeKind.PAUSED
+    ready = outcome.ready
+    if outcome.kind is OutcomeKind.PAUSED:
+        was = before.get(ConditionType.READY.value)
+        ready = was is not None and was.status == ConditionStatus.TRUE
+    if ready:
         ready_message = outcome.message
     else:
         ready_message = outcome.message or "The OCCI resource is not ready."
     wanted = (
-        (ConditionType.READY, outcome.ready, ready_message),
+        (ConditionType.READY, ready, ready_message),
         (ConditionType.RECONCILING, reconciling, outcome.message if reconciling else ""),
         (ConditionType.STALLED, stalled, outcome.message if stalled else ""),
     )
-    before = {condition.type: condition for condition in previous}
     conditions = []
     for kind, value, message in wanted:
         status = _status(value)

@@ -90,8 +90,10 @@ class SyncMemory:
     _last: dict[str, datetime] = field(default_factory=dict)
 
     def mark(self, uid: str, moment: datetime) -> None:
-        """Remember a read of ``uid``'s resource at ``moment``."""
-        self._last[uid] = moment
+        """Remember a read of ``uid``'s resource at ``moment`` (an earlier one changes nothing)."""
+        known = self._last.get(uid)
+        if known is None or moment > known:
+            self._last[uid] = moment
 
     def forget(self, uid: str) -> None:
         """Drop ``uid`` (its object is gone)."""

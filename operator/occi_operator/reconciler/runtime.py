@@ -1,15 +1,16 @@
 """Assembling the reconciler of one operator process from its settings.
 
 :func:`build_runtime` wires the Kubernetes API, the endpoint pool, the adapters, the
-status writer and the resync policy into a :class:`Runtime`, the one object the kopf
-handlers use. Tests build it with an in-memory :class:`~.kube.KubeApi` and a client
-factory that talks to an in-process endpoint. Imports no kopf.
+status writer, the collection poller and the resync policy into a :class:`Runtime`, the
+one object the kopf handlers use. Tests build it with an in-memory
+:class:`~.kube.KubeApi` and a client factory that talks to an in-process endpoint.
+Imports no kopf.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,15 +18,17 @@ from occi_operator.api.v1alpha1.common import EndpointRef
 from occi_operator.occi.client import EndpointConfig, OCCIClient
 
 from .adapters import default_adapters
+from .annotations import is_paused, pending_request
 from .contract import Adapter
 from .dependencies import is_ready
 from .endpoints import EndpointPool
 from .failures import ErrorDelays
 from .flow import FlowTimings, Reconciler
 from .kube import KubeApi, KubeObject
-from .outcome import Outcome
+from .outcome import Outcome, OutcomeKind
+from .poller import CollectionPoller
 from .probe import EndpointProbe
-from .resync import ResyncPolicy, in_terminal_error
+from .resync import ResyncPolicy, SyncMemory, in_terminal_error
 from .settings import OperatorSettings
 from .status import StatusWriter
 
@@ -40,6 +43,9 @@ class Runtime:
     policy: ResyncPolicy
     now: Callable[[], datetime]
     endpoint_probe: EndpointProbe
+    #: Objects whose last resync failed transiently: their change handlers are done, so
+    #: only the resync timer retries them (after the backed-off delay), Ready or not.
+    retrying: set[str] = field(default_factory=set)
 
     @property
     def adapters(self) -> tuple[Adapter[Any], ...]:
@@ -64,16 +70,22 @@ class Runtime:
         """Whether the object's remote resource should be read now.
 
         Only Ready objects are resynced: one still converging is retried by its change
-        handler, one in a terminal error waits for a spec change.
+        handler, one in a terminal error waits for a spec change. A paused object is never
+        due; a reconcile requested by annotation (not yet handled) always is.
         """
-        if obj.deleting or in_terminal_error(obj) or not is_ready(obj):
+        if obj.deleting or is_paused(obj):
+            return False
+        if pending_request(obj) is not None or obj.uid in self.retrying:
+            return True
+        if in_terminal_error(obj) or not is_ready(obj):
             return False
         return self._due(obj)
 
     def fresh(self, obj: KubeObject) -> bool:
         """Whether a restarted operator may skip the object: Ready, handled, recently synced."""
         handled = obj.status.get("observedGeneration") == obj.generation
-        return handled and is_ready(obj) and not self._due(obj)
+        requested = pending_request(obj) is not None
+        return handled and not requested and is_ready(obj) and not self._due(obj)
 
     def _due(self, obj: KubeObject) -> bool:
         due_in = self.reconciler.memory.due_in(
@@ -85,8 +97,18 @@ class Runtime:
         """One pass over ``obj``."""
         return await self.reconciler.reconcile(obj)
 
+    async def resync(self, obj: KubeObject) -> Outcome:
+        """One resync pass over ``obj``; a transient failure keeps it due for the retry."""
+        outcome = await self.reconciler.reconcile(obj)
+        if outcome.kind is OutcomeKind.TRANSIENT:
+            self.retrying.add(obj.uid)
+        else:
+            self.retrying.discard(obj.uid)
+        return outcome
+
     async def delete(self, obj: KubeObject) -> Outcome:
         """One deletion pass over ``obj``."""
+        self.retrying.discard(obj.uid)
         return await self.reconciler.delete(obj)
 
     async def probe(self, endpoint: KubeObject) -> Outcome:
@@ -110,12 +132,20 @@ def build_runtime(
     timings = FlowTimings(
         provisioning=timing.provisioning,
         after_change=timing.after_change,
-        errors=ErrorDelays(transient=timing.transient_error, unauthorized=timing.unauthorized),
+        errors=ErrorDelays(
+            transient=timing.transient_error,
+            unauthorized=timing.unauthorized,
+            max_backoff=timing.max_backoff,
+        ),
     )
     endpoints = EndpointPool(
         kube, operator_namespace=settings.operator_namespace, client_factory=client_factory
     )
     status = StatusWriter(kube, now=now, sync_refresh=settings.resync.sync_time_refresh)
+    policy = ResyncPolicy(
+        default_period=settings.resync.default_period, jitter=settings.resync.jitter
+    )
+    memory = SyncMemory()
     reconciler = Reconciler(
         kube=kube,
         endpoints=endpoints,
@@ -123,9 +153,9 @@ def build_runtime(
         status=status,
         timings=timings,
         now=now,
+        memory=memory,
+        poller=CollectionPoller(now=now, memory=memory),
+        policy=policy,
     )
     probe = EndpointProbe(endpoints=endpoints, status=status, delays=timings.errors, now=now)
-    policy = ResyncPolicy(
-        default_period=settings.resync.default_period, jitter=settings.resync.jitter
-    )
     return Runtime(reconciler=reconciler, policy=policy, now=now, endpoint_probe=probe)

@@ -36,6 +36,7 @@ __all__ = [
     "LogFormat",
     "OperatorSettings",
     "PeeringSettings",
+    "ProbeSettings",
     "ResyncSettings",
     "TimingSettings",
     "WatchSettings",
@@ -106,6 +107,38 @@ class PeeringSettings(BaseModel):
         default=0,
         description="This replica's priority: the highest live one is active, others wait.",
     )
+    random_priority: bool = Field(
+        default=False,
+        description="Pick this replica's priority at random when it starts (ignoring "
+        "priority): the replicas of one Deployment share a pod template, and kopf pauses "
+        "every replica when live peers have the same priority.",
+    )
+
+
+class ProbeSettings(BaseModel):
+    """The HTTP endpoint of the liveness and readiness probes (kopf's health reporter)."""
+
+    model_config = _MODEL
+
+    host: str = Field(
+        default="0.0.0.0",  # noqa: S104 - probes come from the kubelet, outside the pod
+        min_length=1,
+        description="The address the probe endpoint listens on.",
+    )
+    # Off by default: a fixed port on a laptop (or in a test run with several operators)
+    # is often taken, and kopf stops when it cannot bind. The Helm chart turns it on (8080).
+    port: int = Field(
+        default=0,
+        ge=0,
+        le=65535,
+        description="The port of the probe endpoint (GET /healthz), 8080 in the Helm chart; "
+        "0 (the default) turns it off.",
+    )
+
+    @property
+    def url(self) -> str | None:
+        """kopf's ``liveness_endpoint``, or None when the probes are off."""
+        return f"http://{self.host}:{self.port}/healthz" if self.port else None
 
 
 class ResyncSettings(BaseModel):
@@ -156,6 +189,12 @@ class TimingSettings(BaseModel):
     unauthorized: float = Field(
         default=60.0, gt=0, description="Before retrying after the endpoint refused credentials."
     )
+    max_backoff: float = Field(
+        default=300.0,
+        gt=0,
+        description="Longest wait before retrying an object whose passes keep failing: each "
+        "consecutive failure doubles the wait up to this (a longer Retry-After is kept).",
+    )
 
 
 class OperatorSettings(BaseSettings):
@@ -199,11 +238,9 @@ class OperatorSettings(BaseSettings):
         le=65535,
         description="Reserved: the port of the Prometheus metrics (a later issue).",
     )
-    probe_port: int | None = Field(
-        default=None,
-        ge=0,
-        le=65535,
-        description="Reserved: the port of the liveness/readiness probes (a later issue).",
+    probe: ProbeSettings = Field(
+        default_factory=ProbeSettings,
+        description="The liveness/readiness probe endpoint.",
     )
     config: Path | None = Field(
         default=None,

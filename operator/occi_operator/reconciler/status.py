@@ -4,10 +4,11 @@
 the remote mirror (:class:`Mirror`) and the fields the flow sets (location,
 createPending, the kind's own fields), compares it with the object's current status and
 writes only when something changed — a resync that finds nothing new writes nothing.
-Every write carries ``observedGeneration`` (kstatus) and a ``resourceVersion``
-precondition. ``lastSyncTime`` is written with another change, or when the stored one is
-older than ``sync_refresh`` seconds: persisting every read would make each resync a write
-per object; the in-memory sync times of :mod:`.resync` fill the gap.
+Every write carries ``observedGeneration`` (kstatus; a paused pass keeps the old one)
+and a ``resourceVersion`` precondition. ``lastSyncTime`` is written with another change,
+or when the stored one is older than ``sync_refresh`` seconds: persisting every read
+would make each resync a write per object; the in-memory sync times of :mod:`.resync`
+fill the gap.
 
 An Event is posted when Ready changes or the reason changes to an error. The remote
 attributes that carry secrets (user data) never reach the mirror.
@@ -29,7 +30,7 @@ from occi_operator.occi.entities import Link, Resource
 
 from .contract import Observation
 from .kube import KubeApi, KubeObject
-from .outcome import Outcome
+from .outcome import Outcome, OutcomeKind
 
 __all__ = [
     "SECRET_ATTRIBUTES",
@@ -161,12 +162,18 @@ class StatusWriter:
         now = self._now()
         stamp = format_time(now)
         old = obj.status
+        generation = obj.generation
+        if outcome.kind is OutcomeKind.PAUSED:
+            # A paused pass acted on no spec: kstatus must not take a new generation for
+            # handled (Ready with the current observedGeneration) while it waits.
+            kept = old.get("observedGeneration")
+            generation = kept if isinstance(kept, int) else -1
         status: dict[str, Any] = {
-            "observedGeneration": obj.generation,
+            "observedGeneration": generation,
             "conditions": [
                 c.model_dump(by_alias=True, exclude_none=True, mode="json")
                 for c in outcome.conditions(
-                    generation=obj.generation, now=stamp, previous=_previous_conditions(old)
+                    generation=generation, now=stamp, previous=_previous_conditions(old)
                 )
             ],
         }

@@ -5,7 +5,10 @@ the endpoint: it only releases guards. Otherwise it waits while other objects st
 reference it ("Waiting for NetworkInterface/a (which use this Network) to be deleted"),
 deletes the remote resource unless the object is unmanaged or detached (a 404 counts as
 done; a resource that lingers after the DELETE is waited for), finds by marker what a
-create with a lost answer left behind, and finally releases the guards this object held.
+create with a lost answer left behind, clears its location (it holds nothing remote any
+more) and finally releases the guards this object held. A pass over an object that holds
+nothing remote never leases its endpoint: a release that failed half-way is retried even
+when another object finishing at the same time released (and so removed) the endpoint.
 Our finalizer itself is removed by kopf once the pass is done.
 """
 
@@ -74,18 +77,24 @@ class Teardown:
             spec: LifecycleSpec | None = self.adapter.parse_spec(self.obj.spec)
         except ValidationError:
             spec = None  # nothing can be known about the remote side: leave it
-        if spec is not None and deletes_remote(spec):
+        if spec is not None and deletes_remote(spec) and self._holds_remote():
             lingering = await self._delete_remote(spec)
             if lingering is not None:
                 return lingering
-        # Say "torn down" before looking at what others still use (see holds_remote).
-        if self.obj.status.get("location") or self.obj.status.get("createPending"):
+        # Say "torn down" before looking at what others still use (see holds_remote): of
+        # two objects finishing at once, the one listing last sees the other torn down. A
+        # failure after this point retries the release only: nothing remote is left, so
+        # the next pass needs no endpoint (which the other may have released meanwhile).
+        if self._holds_remote():
             self.obj = await self.kube.patch_status(
                 self.obj, {"location": None, "createPending": None}
             )
         await deps.unguard(self.obj)
         await deps.release(self.obj)
         return Outcome.done("Deleted")
+
+    def _holds_remote(self) -> bool:
+        return bool(self.obj.status.get("location") or self.obj.status.get("createPending"))
 
     async def _delete_remote(self, spec: LifecycleSpec) -> Outcome | None:
         """Delete the remote resource; an outcome while it lingers, None once it is gone."""

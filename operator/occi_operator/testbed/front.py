@@ -7,7 +7,10 @@ It serves what the CRD server lacks and streams everything else through:
   private group (see :mod:`~.core`): paths and bodies are rewritten both ways, watch
   streams line by line;
 - any other request goes to the server unchanged, authenticated with the client
-  certificate; the answer streams back raw, ``Content-Encoding`` and all.
+  certificate; the answer streams back raw, ``Content-Encoding`` and all;
+- a fault knob for tests: a share of the writes that carry a ``resourceVersion``
+  precondition answered ``409 Conflict`` without being forwarded, set by
+  ``OCCI_TESTBED_CONFLICT_RATE`` or ``PUT /-/testbed/conflicts`` (see :mod:`~.conflicts`).
 
 Run by uvicorn (``python -m occi_operator.testbed.front``); the cluster starts it as a
 process. This module imports no operator code.
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import ssl
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
@@ -33,6 +37,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from occi_operator.testbed.conflicts import (
+    CONFLICTS_PATH,
+    ConflictInjector,
+    InvalidConflictSettingsError,
+)
 from occi_operator.testbed.core import (
     CorePath,
     InvalidBodyError,
@@ -72,6 +81,7 @@ def create_app(settings: FrontSettings) -> Starlette:
     context = ssl.create_default_context(cafile=str(settings.ca_cert))
     context.load_cert_chain(str(settings.client_cert), str(settings.client_key))
     holder: dict[str, httpx.AsyncClient] = {}
+    conflicts = ConflictInjector.from_env(os.environ)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -88,6 +98,13 @@ def create_app(settings: FrontSettings) -> Starlette:
     async def handle(request: Request) -> Response:
         client = holder["client"]
         path = request.url.path
+        if path == CONFLICTS_PATH:
+            return await _conflicts_admin(conflicts, request)
+        if conflicts.decide(request.method, await request.body()):
+            return status_response(409, "Conflict", "Operation cannot be fulfilled: the "
+                                   "object has been modified; please apply your changes to "
+                                   "the latest version and try again (injected by the "
+                                   "testbed front)")  # fmt: skip
         try:
             if path in ("/api", "/api/"):
                 return JSONResponse(api_versions(settings.public_address))
@@ -116,6 +133,18 @@ def status_response(code: int, reason: str, message: str) -> JSONResponse:
     body = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
             "message": message, "reason": reason, "code": code}  # fmt: skip
     return JSONResponse(body, status_code=code)
+
+
+async def _conflicts_admin(conflicts: ConflictInjector, request: Request) -> Response:
+    if request.method == "PUT":
+        try:
+            settings = json.loads(await request.body() or b"{}")
+            if not isinstance(settings, dict):
+                raise InvalidConflictSettingsError("conflict settings: expected a JSON object")
+            conflicts.configure(settings)
+        except (ValueError, InvalidConflictSettingsError) as error:
+            return status_response(400, "BadRequest", str(error))
+    return JSONResponse(conflicts.describe())
 
 
 def _forward_headers(request: Request) -> dict[str, str]:
@@ -175,7 +204,9 @@ async def _core_call(client: httpx.AsyncClient, request: Request, core: CorePath
     headers["accept-encoding"] = "identity"
     headers["accept"] = _json_accept(request.headers.get("accept", ""))
     body = await request.body()
-    if body:
+    # A DELETE body is DeleteOptions (meta/v1), not an object of the core kind: it goes
+    # through unchanged, or the server would read it as an object of the private group.
+    if body and request.method != "DELETE":
         try:
             body, content_type = _core_body(core, request.method, body,
                                             request.headers.get("content-type", ""))  # fmt: skip

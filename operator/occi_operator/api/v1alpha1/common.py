@@ -182,6 +182,7 @@ class ConditionReason(enum.StrEnum):
     ENDPOINT_UNAUTHORIZED = "EndpointUnauthorized"
     UNRECOVERABLE_ERROR = "UnrecoverableError"
     DELETING = "Deleting"
+    PAUSED = "Paused"
 
 
 class Condition(ApiModel):
@@ -234,4 +235,10 @@ class ResourceStatus(ApiModel):
         description="Set just before a create is sent and cleared once its outcome is "
         "recorded: a marker of the create in flight, used to adopt instead of duplicating "
         "after a crash.",
+    )
+    last_reconcile_request: str | None = Field(
+        default=None,
+        description="The value of the occi.occi-operator.dev/reconcile-requested-at "
+        "annotation the operator last handled: when it equals the annotation, the "
+        "requested reconcile has run.",
     )

@@ -1,0 +1,55 @@
+"""Benchmark: the operator's resident memory as Ready Computes grow (1,000 → 5,000).
+
+Computes are applied in steps of ``--step`` (1,000) up to ``--count`` (5,000); after each
+step, once all are Ready and a few seconds have passed, the operator's VmRSS is read from
+``/proc/<pid>/status``. Goal: ≤ 150 MiB at 1,000. Asserts nothing. Run from the
+repository root::
+
+    .venv/bin/python bench/rss.py [--count 5000] [--step 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from harness import bench_world
+
+SETTLE = 5.0
+
+
+def run(count: int, step: int, timeout: float) -> None:
+    """Grow in steps and print the RSS after each one."""
+    rows: list[tuple[int, float]] = []
+    with bench_world(delay=0.5) as world:
+        world.start_operator({})
+        time.sleep(SETTLE)
+        rows.append((0, world.rss_mib()))
+        applied = 0
+        while applied < count:
+            batch = min(step, count - applied)
+            world.apply([f"vm-{n}" for n in range(applied, applied + batch)])
+            applied += batch
+            world.watch.wait_ready(applied, timeout=timeout)
+            time.sleep(SETTLE)
+            rows.append((applied, world.rss_mib()))
+    print("Ready Computes   operator RSS (MiB)   per 1,000 objects since the start (MiB)")
+    base = rows[0][1]
+    for objects, rss in rows:
+        growth = (rss - base) / objects * 1000 if objects else 0.0
+        print(f"{objects:>14}   {rss:>18.1f}   {growth:>10.1f}")
+    print("goal: <= 150 MiB at 1,000")
+
+
+def main() -> None:
+    """Command line: ``--count N`` (default 5000), ``--step S`` (default 1000)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=5000, help="Computes at the end")
+    parser.add_argument("--step", type=int, default=1000, help="Computes per step")
+    parser.add_argument("--timeout", type=float, default=3600.0, help="per step, seconds")
+    args = parser.parse_args()
+    run(args.count, args.step, args.timeout)
+
+
+if __name__ == "__main__":
+    main()
