@@ -93,7 +93,11 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if not examples.is_dir():
         print(f"demo: no examples in {examples}; pass --examples DIR", file=console)
         return ExitCode.USAGE
-    previous = signal.signal(signal.SIGTERM, _raise_stop)
+    # SIGINT too, explicitly: a process started in the background by a non-interactive
+    # shell inherits SIGINT as ignored, and Python then never raises KeyboardInterrupt.
+    previous = {
+        signum: signal.signal(signum, _raise_stop) for signum in (signal.SIGINT, signal.SIGTERM)
+    }
     try:
         with _workdir(args.workdir) as workdir, contextlib.ExitStack() as running:
             return _demo(args, examples, workdir, running, console)
@@ -104,7 +108,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         print(f"demo: {error}; everything started was stopped", file=console, flush=True)
         return ExitCode.FAILURE
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _raise_stop(signum: int, frame: object) -> None:

@@ -114,7 +114,13 @@ def _up(cache: Path | None, workdir: Path | None, console: TextIO) -> int:
 def _wait_for_interrupt(cluster: Cluster) -> str:
     """Block until Ctrl-C or SIGTERM (returns "") or until a process dies (its name)."""
     stopped = threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    # Both signals are handled explicitly: a process started in the background by a
+    # non-interactive shell inherits SIGINT as ignored, and Python then never raises
+    # KeyboardInterrupt for it.
+    previous = {
+        signum: signal.signal(signum, lambda *_: stopped.set())
+        for signum in (signal.SIGINT, signal.SIGTERM)
+    }
     try:
         while not stopped.wait(1.0):
             for process in cluster.processes:
@@ -123,5 +129,6 @@ def _wait_for_interrupt(cluster: Cluster) -> str:
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     return ""
