@@ -22,11 +22,11 @@ from occi_operator.endpoint.settings import (
     EndpointSettings,
     FaultSettings,
     ServerErrorRates,
-    YamlConfigSource,
     default_data_dir,
     is_loopback,
 )
 from occi_operator.endpoint.store_schema import Synchronous
+from occi_operator.settings_sources import YamlConfigSource
 
 PASSWORD = "correct-horse-battery-staple"
 TOKEN = "tok-8c1f7f0e9a"

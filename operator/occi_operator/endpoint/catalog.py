@@ -44,9 +44,9 @@ from occi_operator.occi import vocabulary as v
 from occi_operator.occi.attributes import AttributeDefinition, AttributeType
 from occi_operator.occi.categories import Kind, Mixin
 from occi_operator.occi.infrastructure import infrastructure_categories
+from occi_operator.strict_yaml import YamlError, line_of, load_yaml
 
 from .errors import CatalogError
-from .strict_yaml import YamlError, line_of, load_yaml
 
 __all__ = [
     "ATTR_DISK",

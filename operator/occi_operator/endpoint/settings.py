@@ -22,20 +22,19 @@ import ipaddress
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
-    InitSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
-    SettingsError,
 )
 
+from occi_operator.settings_sources import flags_env_file_sources
+
 from .store_schema import Synchronous
-from .strict_yaml import YamlError, load_yaml
 
 __all__ = [
     "CONFIG_ENV",
@@ -309,44 +308,6 @@ class EndpointSettings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """Flags, then environment, then the configuration file; dotenv and secrets unused."""
-        path: object = None
-        if isinstance(init_settings, InitSettingsSource):
-            path = init_settings.init_kwargs.get("config")
-        if path is None:
-            path = os.environ.get(CONFIG_ENV) or None
-        config_file = YamlConfigSource(settings_cls, Path(str(path)) if path else None)
-        return init_settings, env_settings, config_file
-
-
-class YamlConfigSource(InitSettingsSource):
-    """The settings a YAML configuration file gives (nothing when there is no file).
-
-    A named file that is missing, unreadable, not YAML, not a mapping, or that itself
-    names a ``config`` is refused with a :class:`~pydantic_settings.SettingsError` naming
-    the file (and line); unknown keys are refused later by validation, like any source's.
-    """
-
-    def __init__(self, settings_cls: type[BaseSettings], path: Path | None) -> None:
-        self.path = path
-        super().__init__(settings_cls, _read_config(path) if path is not None else {})
-
-    def __repr__(self) -> str:
-        return f"YamlConfigSource(path={self.path!r})"
-
-
-def _read_config(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"configuration file {path} cannot be read: {exc}") from exc
-    try:
-        data, _ = load_yaml(text)
-    except YamlError as exc:
-        raise SettingsError(f"configuration file {path}: {exc}") from exc
-    if data is None:
-        return {}
-    if not isinstance(data, dict) or not all(isinstance(key, str) for key in data):
-        raise SettingsError(f"configuration file {path}: expected a mapping of setting names")
-    if "config" in data:
-        raise SettingsError(f"configuration file {path}: 'config' cannot be set in a file")
-    return data
+        return flags_env_file_sources(
+            settings_cls, init_settings, env_settings, config_env=CONFIG_ENV
+        )

@@ -16,19 +16,12 @@ in one place. Built once by the CLI and passed down; nothing is read at import.
 from __future__ import annotations
 
 import enum
-import os
 from pathlib import Path
-from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic_settings import (
-    BaseSettings,
-    InitSettingsSource,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    SettingsError,
-)
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from occi_operator.settings_sources import flags_env_file_sources
 
 __all__ = [
     "CONFIG_ENV",
@@ -257,23 +250,6 @@ class OperatorSettings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """Flags, then environment, then the configuration file."""
-        path: object = None
-        if isinstance(init_settings, InitSettingsSource):
-            path = init_settings.init_kwargs.get("config")
-        if path is None:
-            path = os.environ.get(CONFIG_ENV) or None
-        data = _read_config(Path(str(path))) if path else {}
-        return init_settings, env_settings, InitSettingsSource(settings_cls, data)
-
-
-def _read_config(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SettingsError(f"configuration file {path} cannot be read: {exc}") from exc
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise SettingsError(f"configuration file {path}: expected a mapping of setting names")
-    return data
-
+        return flags_env_file_sources(
+            settings_cls, init_settings, env_settings, config_env=CONFIG_ENV
+        )

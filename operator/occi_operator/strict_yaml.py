@@ -1,4 +1,4 @@
-"""YAML reading for the endpoint's own files (catalog, configuration): strict, with lines.
+"""Strict YAML reading for the project's own files (catalog, configuration files), with lines.
 
 PyYAML's ``safe_load`` keeps the last of two equal keys in a mapping, which silently drops
 a template or a setting; here a repeated key is an error. The composed node tree is kept
