@@ -41,12 +41,11 @@ from occi_operator.api.v1alpha1.common import ConditionReason, ManagementPolicy
 from occi_operator.api.v1alpha1.lifecycle import LifecycleSpec
 from occi_operator.occi.entities import Link, Resource
 from occi_operator.occi.errors import NotFoundError, OCCIError
-from occi_operator.occi.states import is_provisioning
 
 from .annotations import PAUSED, is_paused, pending_request
 from .contract import Adapter, Resolved, marker_for
+from .correction import Correction
 from .dependencies import Dependencies, is_ready
-from .drift import find_drift, partial_update
 from .endpoints import EndpointLease, EndpointPool
 from .failures import Backoff, ErrorDelays, outcome_of
 from .kube import KubeApi, KubeError, KubeNotFoundError, KubeObject
@@ -55,7 +54,7 @@ from .outcome import Outcome, OutcomeError
 from .poller import CollectionPoller
 from .resolution import resolve
 from .resync import ResyncPolicy, SyncMemory, in_terminal_error
-from .status import Mirror, StatusWriter, format_time, mirror_of
+from .status import Mirror, StatusWriter, format_time
 from .teardown import Teardown
 
 __all__ = ["FlowTimings", "Reconciler"]
@@ -342,10 +341,10 @@ class _Pass:
                 return _Found(sighting.entity, seen_at=sighting.at)
         return _Found(await client.get(location))
 
-    async def _resolve(self, *, creating: bool) -> Resolved:
+    async def _resolve(self) -> Resolved:
         return await resolve(
             obj=self.obj, spec=self.spec, adapter=self.adapter, client=self.lease.client,
-            kube=self.r.kube, dependencies=self.r.dependencies, creating=creating,
+            kube=self.r.kube, dependencies=self.r.dependencies, creating=True,
         )
 
     async def _create(self) -> Outcome:
@@ -360,7 +359,7 @@ class _Pass:
                 f"{self.lease.endpoint.display} is being deleted; not creating on it", 30.0,
                 reason=ConditionReason.WAITING_FOR_DEPENDENCY,
             ))
-        resolved = await self._resolve(creating=True)
+        resolved = await self._resolve()
         desired = self.adapter.desired(self.spec, resolved)
         self.obj = await self.r.dependencies.add_finalizer(self.obj)
         await self.r.dependencies.guard_endpoint(self.lease)
@@ -385,75 +384,21 @@ class _Pass:
         return self.r.poller.settling_delay(self.obj.uid, first)
 
     async def _sync(self, remote: Resource | Link, seen_at: datetime | None) -> Outcome:
-        outcome = await self._observe(remote, seen_at)
+        self.r.memory.mark(self.obj.uid, seen_at or self.r.now())
+        correction = Correction(
+            kube=self.r.kube, dependencies=self.r.dependencies, poller=self.r.poller,
+            client=self.lease.client, adapter=self.adapter, obj=self.obj, spec=self.spec,
+            managed=self.managed, settle=self._settling_delay,
+            after_change=self.r.timings.after_change,
+        )
+        try:
+            outcome = await correction.run(remote)
+        finally:
+            self.mirror = correction.mirror
+            self.fields.update(correction.records)
+            self.doing = correction.doing or self.doing
         if outcome.ready:
             self.r.poller.settled(self.obj.uid)
             collection = await self._collection()
             self.r.poller.join(self.lease.client, collection, self.obj.uid, remote)
         return outcome
-
-    async def _observe(self, remote: Resource | Link, seen_at: datetime | None) -> Outcome:
-        self.r.memory.mark(self.obj.uid, seen_at or self.r.now())
-        observation = self.adapter.observe(remote, self.spec)
-        self.mirror = mirror_of(remote, observation)
-        if observation.failed:
-            return Outcome.terminal(
-                f"The OCCI resource {remote.location} is in state {observation.state}: "
-                f"{observation.state_message or 'no message'}; delete this object to remove it",
-                reason=ConditionReason.UNRECOVERABLE_ERROR,
-            )
-        shaped = self.managed and getattr(self.spec, "resource", None) is not None
-        if not shaped:
-            # Observe-only (or imported without a desired shape): the resource is what it
-            # is; Ready once it exists and is not still being provisioned.
-            if is_provisioning(observation.state):
-                return Outcome.waiting(
-                    f"The OCCI resource is {observation.state}", self._settling_delay()
-                )
-            return Outcome.done("The OCCI resource exists (observed, not managed)")
-        changed = await self._correct(remote)
-        if changed is not None:
-            return changed
-        if not observation.ready:
-            return Outcome.waiting(
-                observation.message or "Waiting for the OCCI resource to become ready",
-                self._settling_delay(),
-            )
-        return Outcome.done()
-
-    async def _correct(self, remote: Resource | Link) -> Outcome | None:
-        """Correct mutable drift and run the adapter's actions; None when nothing to do."""
-        resolved = await self._resolve(creating=False)
-        desired = self.adapter.desired(self.spec, resolved)
-        drifts = find_drift(self.adapter, self.spec, desired, remote, resolved)
-        frozen = [d for d in drifts if not d.mutable]
-        if frozen:
-            return Outcome.terminal(
-                "Immutable field(s) differ from the OCCI resource: "
-                + "; ".join(d.describe() for d in frozen)
-                + ". The operator never recreates a resource: restore the old value, or "
-                "delete this object and create a new one"
-            )
-        location = str(remote.location)
-        if drifts:
-            self.doing = f"updating {location}"
-            partial = partial_update(desired, drifts, resolved, remote)
-            await self.lease.client.update(location, partial)
-            self.r.poller.invalidate(self.lease.client, location)
-            message = "Corrected " + "; ".join(d.describe() for d in drifts)
-            await self.r.kube.post_event(
-                self.obj, type="Normal", reason="Updated", message=message
-            )
-            return Outcome.waiting(message, self._settling_delay(self.r.timings.after_change))
-        for step in self.adapter.steps(remote, self.spec, self.obj.status):
-            self.doing = f"running {step.invocation.action} on {location}"
-            await self.lease.client.trigger(location, step.invocation)
-            self.r.poller.invalidate(self.lease.client, location)
-            self.fields.update(step.records)
-            await self.r.kube.post_event(
-                self.obj, type="Normal", reason="Action", message=step.message
-            )
-            return Outcome.waiting(
-                step.message, self._settling_delay(self.r.timings.after_change)
-            )
-        return None
