@@ -38,6 +38,7 @@ from .discovery import (
 )
 from .keystone import KeystoneApplicationCredentials, KeystoneAuth, KeystonePasswordCredentials
 from .limits import EndpointLimiter, TokenBucket
+from .observer import RequestObserver, RequestRecord
 from .retry import RetryPolicy
 from .settings import DEFAULT_USER_AGENT, EndpointConfig, TimeoutSettings
 
@@ -60,6 +61,8 @@ __all__ = [
     "KeystonePasswordCredentials",
     "NoCredentials",
     "OCCIClient",
+    "RequestObserver",
+    "RequestRecord",
     "RetryPolicy",
     "StaticTokenAuth",
     "TemplateFamily",

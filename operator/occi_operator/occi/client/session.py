@@ -20,6 +20,7 @@ from occi_operator.occi.errors import redact_url
 from .auth import build_auth
 from .clock import Clock
 from .limits import EndpointLimiter
+from .observer import RequestRecord, target_of
 from .retry import is_retryable_error, is_retryable_status, parse_retry_after
 from .settings import EndpointConfig
 from .tls import build_ssl_context
@@ -88,13 +89,17 @@ class Session:
         attempt = 0
         while True:
             attempt += 1
+            queued = self._clock.monotonic()
+            sent = queued
             try:
                 async with self.limiter:
+                    sent = self._clock.monotonic()
                     response = await self._http.request(
                         method, url, headers=list(headers), content=content
                     )
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 error = transport_error(exc, method, url)
+                self._observe(method, url, None, type(error).__name__, queued, sent)
                 delay = (
                     policy.delay(attempt, jitter=self._clock.random(), retry_after=None)
                     if repeatable and is_retryable_error(error)
@@ -106,6 +111,7 @@ class Session:
                 await self._clock.sleep(delay)
                 continue
             status = response.status_code
+            self._observe(method, url, status, None, queued, sent)
             logger.debug("%s %s -> %d", method, redact_url(url), status)
             if repeatable and is_retryable_status(status):
                 retry_after = parse_retry_after(response.headers, now=self._clock.now())
@@ -122,6 +128,27 @@ class Session:
                     await self._clock.sleep(delay)
                     continue
             return response
+
+    def _observe(
+        self, method: str, url: str, status: int | None, error: str | None,
+        queued: float, sent: float,
+    ) -> None:
+        """Hand the request's record to the configured observer, if any."""
+        observer = self._config.observer
+        if observer is None:
+            return
+        record = RequestRecord(
+            method=method,
+            target=target_of(self._config.url, url),
+            status_code=status,
+            error=error,
+            duration=max(0.0, self._clock.monotonic() - sent),
+            limiter_wait=max(0.0, sent - queued),
+        )
+        try:
+            observer(record)
+        except Exception as exc:  # a broken observer must not break the request
+            logger.warning("the request observer failed (%s)", type(exc).__name__)
 
     async def aclose(self) -> None:
         """Close the connections."""

@@ -16,6 +16,7 @@ from occi_operator import __version__
 from occi_operator.occi.normalize import MemoryUnit
 
 from .auth import Credentials, NoCredentials
+from .observer import RequestObserver
 from .retry import RetryPolicy
 
 __all__ = ["DEFAULT_USER_AGENT", "EndpointConfig", "TimeoutSettings"]
@@ -97,6 +98,13 @@ class EndpointConfig(BaseModel):
     )
     user_agent: str = Field(
         default=DEFAULT_USER_AGENT, description="User-Agent header; must carry OCCI/1.2."
+    )
+    # A hook, not data: left out of dumps and reprs (see observer.py).
+    observer: RequestObserver | None = Field(
+        default=None,
+        exclude=True,
+        repr=False,
+        description="Called with a RequestRecord after every HTTP request (for metrics).",
     )
 
     @field_validator("url")
