@@ -21,7 +21,7 @@ EXPECTED = {
     "TooLargeError", "TooManyRequestsError", "TransportError", "UnauthorizedError",
     "UnknownCategoryError", "UnknownMediaTypeError", "actions_in_state", "is_provisioning",
     "memory_in_gib", "normalize_collection", "normalize_entity", "rendering_for",
-    "standard_registry", "target_state", "validate_attributes", "validate_value",
+    "standard_registry", "state_attribute", "target_state", "validate_attributes", "validate_value",
     "vocabulary",
 }
 

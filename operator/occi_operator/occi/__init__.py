@@ -66,7 +66,7 @@ from .errors import (
 from .normalize import MemoryUnit, memory_in_gib, normalize_collection, normalize_entity
 from .registry import CategoryRegistry, standard_registry
 from .rendering import MEDIA_TYPES, Message, Rendering, rendering_for
-from .states import actions_in_state, is_provisioning, target_state
+from .states import actions_in_state, is_provisioning, state_attribute, target_state
 
 __all__ = [
     "MEDIA_TYPES",
@@ -130,6 +130,7 @@ __all__ = [
     "normalize_entity",
     "rendering_for",
     "standard_registry",
+    "state_attribute",
     "target_state",
     "validate_attributes",
     "validate_value",

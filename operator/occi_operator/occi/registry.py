@@ -1,8 +1,9 @@
 """The category registry: the kinds, mixins and actions known to a client or a server.
 
 A :class:`CategoryRegistry` is immutable. :func:`standard_registry` gives the categories
-of GFD.221 and GFD.224 (plus, by default, the legacy ones real servers send); a registry
-built from an endpoint's query interface is combined with it by :meth:`~CategoryRegistry.merge`.
+of GFD.221, GFD.224 and the OCCI Platform draft (plus, by default, the legacy ones real
+servers send); a registry built from an endpoint's query interface is combined with it
+by :meth:`~CategoryRegistry.merge`.
 There is no module-level registry to mutate: whoever needs one receives it as an argument.
 
 The registry answers which attribute definitions apply to an entity (its kind, the kind's
@@ -25,6 +26,7 @@ from .core_categories import core_categories
 from .entities import ActionInvocation, Entity
 from .errors import UnknownCategoryError
 from .infrastructure import infrastructure_categories, openstack_categories
+from .platform import platform_categories
 from .states import ACTION_TARGET_STATES, actions_in_state, state_attribute
 
 __all__ = ["CategoryRegistry", "standard_registry"]
@@ -271,7 +273,7 @@ class CategoryRegistry:
 
 @functools.cache
 def standard_registry(*, legacy: bool = True) -> CategoryRegistry:
-    """The core and infrastructure categories (GFD.221, GFD.224).
+    """The core, infrastructure and platform categories (GFD.221, GFD.224, OCCI Platform).
 
     ``legacy`` (the default) adds what real servers still send: the OCCI 1.1 attribute,
     actions and states, rOCCI's ``waiting`` and the OpenStack contextualization mixins.
@@ -280,6 +282,7 @@ def standard_registry(*, legacy: bool = True) -> CategoryRegistry:
     categories: list[Kind | Mixin | Action] = [
         *core_categories(),
         *infrastructure_categories(legacy=legacy),
+        *platform_categories(),
     ]
     if legacy:
         categories.extend(openstack_categories())

@@ -9,7 +9,9 @@ The tables follow the state diagrams and action tables of GFD.224:
 * network: ``inactive --up--> active``; ``active --down--> inactive``;
 * storage: ``offline --online--> online``; ``online --offline--> offline``, and the OCCI
   1.1 ``online --backup|snapshot|resize-->`` their transitional states;
-* the links (networkinterface, storagelink) define no actions.
+* the links (networkinterface, storagelink, componentLink) define no actions;
+* application and component (OCCI Platform draft, platform.tex): ``inactive --start-->
+  active``; ``active --stop--> inactive`` (one action scheme serves both kinds).
 
 ``error`` offers nothing: the diagrams draw no way out of it, so the only remedy is a
 delete. rOCCI's ``waiting`` (provisioning) and the transitional 1.1 storage states offer
@@ -45,12 +47,22 @@ STATE_ATTRIBUTES: Mapping[str, str] = MappingProxyType(
         v.STORAGE_KIND: v.STORAGE_STATE,
         v.NETWORKINTERFACE_KIND: v.NETWORKINTERFACE_STATE,
         v.STORAGELINK_KIND: v.STORAGELINK_STATE,
+        v.APPLICATION_KIND: v.APP_STATE,
+        v.COMPONENT_KIND: v.COMPONENT_STATE,
     }
 )
 
 _NOTHING: tuple[str, ...] = ()
 _LINK_STATES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     dict.fromkeys(v.LINK_STATES, _NOTHING)
+)
+
+_PLATFORM_STATES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        v.STATE_INACTIVE: (v.PLATFORM_START,),
+        v.STATE_ACTIVE: (v.PLATFORM_STOP,),
+        v.STATE_ERROR: _NOTHING,
+    }
 )
 
 #: The actions an entity of a kind offers in each state: kind → state → action ids.
@@ -95,10 +107,13 @@ ACTIONS_BY_STATE: Mapping[str, Mapping[str, tuple[str, ...]]] = MappingProxyType
         ),
         v.NETWORKINTERFACE_KIND: _LINK_STATES,
         v.STORAGELINK_KIND: _LINK_STATES,
+        v.APPLICATION_KIND: _PLATFORM_STATES,
+        v.COMPONENT_KIND: _PLATFORM_STATES,
     }
 )
 
-#: The state an action leads to (the "Target state" columns of GFD.224 and GFD.184).
+#: The state an action leads to (the "Target state" columns of GFD.224, GFD.184 and the
+#: platform draft).
 #: The 1.1 storage actions lead to a transitional state; the provider returns the
 #: storage to ``online`` when the operation ends.
 ACTION_TARGET_STATES: Mapping[str, str] = MappingProxyType(
@@ -115,6 +130,8 @@ ACTION_TARGET_STATES: Mapping[str, str] = MappingProxyType(
         v.STORAGE_BACKUP: v.STATE_BACKUP,
         v.STORAGE_SNAPSHOT: v.STATE_SNAPSHOT,
         v.STORAGE_RESIZE: v.STATE_RESIZE,
+        v.PLATFORM_START: v.STATE_ACTIVE,
+        v.PLATFORM_STOP: v.STATE_INACTIVE,
     }
 )
 

@@ -15,6 +15,9 @@ from .attributes import validate_value
 from .entities import CORE_ID, CORE_SOURCE, ActionInvocation, Entity, Resource
 from .errors import InvalidAttributeError
 from .vocabulary import (
+    APP_URL,
+    DATABASE_URI,
+    DATABASE_VERSION,
     NETWORKINTERFACE_ADDRESS,
     NETWORKINTERFACE_INTERFACE,
     NETWORKINTERFACE_MAC,
@@ -31,9 +34,10 @@ __all__ = [
     "validate_update",
 ]
 
-#: Attributes GFD.221/224 mark required on every instance, which the provider assigns
-#: when a create request leaves them out (an id, a device name, a MAC or a DHCP address);
-#: a create is therefore valid without them.
+#: Attributes GFD.221/224 and the platform draft mark required on every instance, which
+#: the provider assigns when a create request leaves them out (an id, a device name, a MAC
+#: or a DHCP address, an application's URL, a database's version and connection URI); a
+#: create is therefore valid without them.
 PROVIDER_ASSIGNED_ATTRIBUTES = frozenset(
     {
         CORE_ID,
@@ -41,6 +45,9 @@ PROVIDER_ASSIGNED_ATTRIBUTES = frozenset(
         NETWORKINTERFACE_MAC,
         NETWORKINTERFACE_ADDRESS,
         STORAGELINK_DEVICEID,
+        APP_URL,
+        DATABASE_VERSION,
+        DATABASE_URI,
     }
 )
 #: Names under this prefix are reserved for the specification (GFD.221).
