@@ -200,8 +200,9 @@ def test_renderings_are_the_four_the_client_speaks() -> None:
 
 def test_endpoint_defaults() -> None:
     spec = OCCIEndpoint.model_validate({"spec": {"url": "http://127.0.0.1:8765/"}}).spec
+    # No resync period of its own: the operator's resync.defaultPeriod setting applies.
     assert (spec.auth, spec.insecure_skip_verify, spec.default_resync_period) == (
-        AuthType.NONE, False, "10m"
+        AuthType.NONE, False, None
     )
     assert spec.preferred_rendering is Rendering.TEXT_PLAIN
 

@@ -265,11 +265,10 @@ async def test_a_provisioning_object_backs_off_between_looks(endpoint_settings: 
                 outcome = await world.stack.step("Compute", "slow")
                 assert outcome.kind is OutcomeKind.WAITING
                 delays.append(outcome.requeue_after)
-            timings = world.stack.runtime.reconciler.timings
-            # created: the provisioning wait; then start is triggered on the inactive
-            # machine again and again, each time looking later
-            after = timings.after_change
-            assert delays == [timings.provisioning, after * 2, after * 4, after * 8]
+            first = world.stack.runtime.reconciler.timings.provisioning
+            # created, then waited for (never started while it provisions), each look later
+            assert delays == [first, first * 2, first * 4, first * 8]
+            assert not [e for e in world.stack.kube.events if e.reason == "Action"]
 
 
 async def test_a_listing_confirms_every_unchanged_object_without_a_pass(world: World) -> None:

@@ -1,13 +1,21 @@
-"""The runtime's resync decisions: restarts read nothing fresh, due objects are read again."""
+"""The runtime's resync decisions: restarts read nothing fresh, due objects are read again,
+after the object's period, else its endpoint's, else the operator's setting."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import httpx
+import pytest
 from flow_support import NAMESPACE, Stack
+from memory_kube import MemoryKube
+from starlette.applications import Starlette
 
+from occi_operator.occi.client import EndpointConfig, OCCIClient
 from occi_operator.reconciler.endpoints import ENDPOINTS
 from occi_operator.reconciler.outcome import OutcomeKind
+from occi_operator.reconciler.runtime import build_runtime
+from occi_operator.reconciler.settings import OperatorSettings
 
 
 async def test_a_ready_object_is_fresh_until_its_period_passes(stack: Stack) -> None:
@@ -54,3 +62,44 @@ async def test_nothing_new_is_created_on_an_endpoint_being_deleted(stack: Stack)
     outcome = await stack.step("Network", "new")
     assert outcome.kind is OutcomeKind.WAITING
     assert "being deleted" in outcome.message
+
+
+@pytest.mark.parametrize(
+    ("object_period", "endpoint_period", "seconds"),
+    [
+        (None, None, 3000.0),
+        (None, "1m", 60.0),
+        ("30s", "1m", 30.0),
+        ("30s", None, 30.0),
+    ],
+    ids=["operator-setting-when-neither-sets-one", "endpoint-over-setting",
+         "object-over-endpoint", "object-over-setting"],
+)
+async def test_resync_period_precedence_object_endpoint_operator(
+    kube: MemoryKube, endpoint_app: Starlette, object_period: str | None,
+    endpoint_period: str | None, seconds: float,
+) -> None:
+    endpoint = dict(kube.read(ENDPOINTS, NAMESPACE, "cloud").spec)
+    if endpoint_period is not None:
+        endpoint["defaultResyncPeriod"] = endpoint_period
+    kube.apply(ENDPOINTS, NAMESPACE, "cloud", endpoint)
+    start = datetime.now(UTC)
+    clock = {"now": start}
+
+    def factory(config: EndpointConfig) -> OCCIClient:
+        return OCCIClient(config, transport=httpx.ASGITransport(app=endpoint_app))
+
+    settings = OperatorSettings(resync={"default_period": 3000, "jitter": 0})
+    runtime = build_runtime(settings, kube, client_factory=factory, now=lambda: clock["now"])
+    try:
+        stack = Stack(kube, runtime)
+        lifecycle = {} if object_period is None else {"resyncPeriod": object_period}
+        stack.apply("Storage", "disk", {"size": "1Gi"}, **lifecycle)
+        assert (await stack.settle("Storage", "disk")).kind is OutcomeKind.DONE
+        obj = stack.read("Storage", "disk")
+        clock["now"] = start + timedelta(seconds=seconds - 5)
+        assert not runtime.resync_due(obj)
+        clock["now"] = start + timedelta(seconds=seconds + 5)
+        assert runtime.resync_due(obj)
+    finally:
+        await runtime.aclose()

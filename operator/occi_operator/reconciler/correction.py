@@ -8,6 +8,13 @@ provisioning; mutable drift gets one partial update; immutable drift is reported
 InvalidConfiguration) and never "fixed" by a recreate; the adapter's steps (power state)
 trigger one action; a resource that is not ready yet is waited for.
 
+After a create or an action the resource is in transition (``status.transitionSince`` and
+``transitionFrom``): while it stays in the state it was found in, and for at most the
+transition grace, nothing is corrected or triggered. A cloud that is still provisioning
+reports a new machine as ``inactive`` (ooi) — starting it then, or triggering ``online``
+on a storage whose ``online`` is under way, would only start the work again. The first
+pass that sees another state (or the grace run out) clears the transition.
+
 One remote change per pass at most: the next pass observes its effect. Like the rest of
 the generic part it never imports kopf or kubernetes, and it writes no status itself — the
 pass it belongs to records :attr:`Correction.mirror` and :attr:`Correction.records`.
@@ -16,31 +23,47 @@ pass it belongs to records :attr:`Correction.mirror` and :attr:`Correction.recor
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from occi_operator.api.v1alpha1.common import ConditionReason
 from occi_operator.api.v1alpha1.lifecycle import LifecycleSpec
+from occi_operator.occi import vocabulary as v
 from occi_operator.occi.client import OCCIClient
 from occi_operator.occi.entities import Link, Resource
-from occi_operator.occi.states import is_provisioning
+from occi_operator.occi.states import is_provisioning, target_state
 
-from .contract import Adapter
+from .contract import Adapter, Observation
 from .dependencies import Dependencies
 from .drift import find_drift, partial_update
 from .kube import KubeApi, KubeObject
 from .outcome import Outcome
 from .poller import CollectionPoller
 from .resolution import resolve
-from .status import Mirror, mirror_of
+from .status import Mirror, format_time, mirror_of, parse_time
 
-__all__ = ["Correction"]
+__all__ = ["Correction", "initial_state"]
+
+#: The state of a resource right after its create (GFD.224: compute and network start
+#: inactive, storage offline). Links are ready in any state and are not listed.
+_INITIAL_STATES = {
+    v.COMPUTE_KIND: v.STATE_INACTIVE,
+    v.NETWORK_KIND: v.STATE_INACTIVE,
+    v.STORAGE_KIND: v.STATE_OFFLINE,
+}
+
+
+def initial_state(occi_kind: str) -> str | None:
+    """The state a just-created resource of ``occi_kind`` is in, None when not known."""
+    return _INITIAL_STATES.get(occi_kind)
 
 
 class Correction:
     """One observe-and-correct step over the found ``remote`` of ``obj``.
 
     ``settle(base)`` is the wait before looking again at a changing object (``None``:
-    the provisioning delay); ``after_change`` the base wait after an update or an action.
+    the provisioning delay); ``after_change`` the base wait after an update or an action;
+    ``grace`` the longest wait for a transition (see the module docstring) at ``now``.
     """
 
     def __init__(
@@ -56,6 +79,8 @@ class Correction:
         managed: bool,
         settle: Callable[[float | None], float],
         after_change: float,
+        grace: float,
+        now: datetime,
     ) -> None:
         self.kube = kube
         self.dependencies = dependencies
@@ -67,6 +92,8 @@ class Correction:
         self.managed = managed
         self.settle = settle
         self.after_change = after_change
+        self.grace = grace
+        self.now = now
         #: What to mirror into status (set by :meth:`run`).
         self.mirror: Mirror | None = None
         #: Status fields an action asked to record (a step's ``records``).
@@ -93,7 +120,10 @@ class Correction:
                     f"The OCCI resource is {observation.state}", self.settle(None)
                 )
             return Outcome.done("The OCCI resource exists (observed, not managed)")
-        changed = await self._correct(remote)
+        in_transition = self._transition(observation)
+        if in_transition is not None:
+            return in_transition
+        changed = await self._correct(remote, observation.state)
         if changed is not None:
             return changed
         if not observation.ready:
@@ -103,7 +133,25 @@ class Correction:
             )
         return Outcome.done()
 
-    async def _correct(self, remote: Resource | Link) -> Outcome | None:
+    def _transition(self, observation: Observation) -> Outcome | None:
+        """A wait while a create or an action is still under way; None once it is over."""
+        status = self.obj.status
+        since = parse_time(status.get("transitionSince"))
+        if since is None and status.get("transitionFrom") is None:
+            return None
+        before = status.get("transitionFrom")
+        elapsed = 0.0 if since is None else (self.now - since).total_seconds()
+        if not observation.ready and observation.state == before and elapsed < self.grace:
+            return Outcome.waiting(
+                f"The OCCI resource is still {before} {elapsed:.0f}s after the operator "
+                f"created it or acted on it; waiting up to {self.grace:.0f}s for it to change "
+                "before acting again",
+                self.settle(None),
+            )
+        self.records.update(transition_since=None, transition_from=None)
+        return None
+
+    async def _correct(self, remote: Resource | Link, state: str | None) -> Outcome | None:
         """Correct mutable drift or run one action; None when there is nothing to do."""
         resolved = await resolve(
             obj=self.obj, spec=self.spec, adapter=self.adapter, client=self.client,
@@ -132,6 +180,9 @@ class Correction:
             await self.client.trigger(location, step.invocation)
             self.poller.invalidate(self.client, location)
             self.records.update(step.records)
+            if state is not None and target_state(step.invocation.action) not in (None, state):
+                # Until the state moves away from this one, this action is still under way.
+                self.records.update(transition_since=format_time(self.now), transition_from=state)
             await self.kube.post_event(
                 self.obj, type="Normal", reason="Action", message=step.message
             )

@@ -72,7 +72,8 @@ class EndpointLease:
 
     client: OCCIClient
     endpoint: KubeObject
-    default_resync_period: str
+    #: The endpoint's defaultResyncPeriod; None: the operator's setting applies.
+    default_resync_period: str | None
     #: (namespace, name) of each Secret the endpoint reads (credentials, CA).
     secrets: tuple[tuple[str, str], ...]
 
@@ -123,7 +124,7 @@ class EndpointPool:
         self._factory = client_factory
         self._clients: dict[tuple[str, str, str], tuple[tuple[Any, ...], OCCIClient]] = {}
         self._files = tempfile.TemporaryDirectory(prefix="occi-operator-tls-")
-        self._resync_periods: dict[tuple[str, str, str], str] = {}
+        self._resync_periods: dict[tuple[str, str, str], str | None] = {}
         self._retired: list[OCCIClient] = []
 
     def _key(self, namespace: str, ref: EndpointRef) -> tuple[str, str, str]:

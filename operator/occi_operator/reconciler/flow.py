@@ -44,7 +44,7 @@ from occi_operator.occi.errors import NotFoundError, OCCIError
 
 from .annotations import PAUSED, is_paused, pending_request
 from .contract import Adapter, Resolved, marker_for
-from .correction import Correction
+from .correction import Correction, initial_state
 from .dependencies import Dependencies, is_ready
 from .endpoints import EndpointLease, EndpointPool
 from .failures import Backoff, ErrorDelays, outcome_of
@@ -68,6 +68,8 @@ class FlowTimings:
 
     provisioning: float = 2.0
     after_change: float = 1.0
+    #: Longest wait for a resource to leave the state a create or an action found it in.
+    transition_grace: float = 120.0
     deleting: float = 2.0
     #: While a deletion waits for the paused annotation to go (kopf runs no change
     #: handler for an object being deleted, so the delete handler looks again).
@@ -371,6 +373,12 @@ class _Pass:
         )
         location = await self.lease.client.create(desired, collection=self.adapter.collection)
         self.fields.update(location=location, create_pending=None)
+        initial = initial_state(self.adapter.occi_kind)
+        if initial is not None:
+            # A provisioning cloud may show the new resource in its initial state for a
+            # while: do not mistake that for a stopped machine (see .correction).
+            self.fields.update(transition_since=format_time(self.r.now()),
+                               transition_from=initial)
         await self.r.kube.post_event(
             self.obj, type="Normal", reason="Created", message=f"Created {location}"
         )
@@ -390,6 +398,7 @@ class _Pass:
             client=self.lease.client, adapter=self.adapter, obj=self.obj, spec=self.spec,
             managed=self.managed, settle=self._settling_delay,
             after_change=self.r.timings.after_change,
+            grace=self.r.timings.transition_grace, now=self.r.now(),
         )
         try:
             outcome = await correction.run(remote)

@@ -132,6 +132,7 @@ def build_runtime(
     timings = FlowTimings(
         provisioning=timing.provisioning,
         after_change=timing.after_change,
+        transition_grace=timing.transition_grace,
         errors=ErrorDelays(
             transient=timing.transient_error,
             unauthorized=timing.unauthorized,

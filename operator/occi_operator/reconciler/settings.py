@@ -176,6 +176,13 @@ class TimingSettings(BaseModel):
     after_change: float = Field(
         default=1.0, gt=0, description="After an update or an action, before looking again."
     )
+    transition_grace: float = Field(
+        default=120.0,
+        ge=0,
+        description="Longest wait, after a create or an action, for a resource to leave the "
+        "state it was in before acting on it again (a provisioning cloud reports a new "
+        "machine as inactive; starting it then would only restart the provisioning).",
+    )
     transient_error: float = Field(
         default=10.0, gt=0, description="Before retrying after a transient error."
     )

@@ -236,6 +236,18 @@ class ResourceStatus(ApiModel):
         "recorded: a marker of the create in flight, used to adopt instead of duplicating "
         "after a crash.",
     )
+    transition_since: str | None = Field(
+        default=None,
+        description="When the operator created the OCCI resource or triggered an action "
+        "whose effect it has not seen yet (RFC 3339); cleared once the state changes.",
+    )
+    transition_from: str | None = Field(
+        default=None,
+        description="The OCCI state the resource was in at transitionSince (after a create: "
+        "the kind's initial state). While the resource stays in it, for at most the "
+        "operator's transition grace, the operator waits instead of acting again: a cloud "
+        "that is still provisioning reports a new machine as inactive.",
+    )
     last_reconcile_request: str | None = Field(
         default=None,
         description="The value of the occi.occi-operator.dev/reconcile-requested-at "

@@ -214,10 +214,11 @@ class OCCIEndpointSpec(RuledModel):
     limits: EndpointLimits | None = Field(
         default=None, description="Request limits; the defaults apply when empty."
     )
-    default_resync_period: Duration = Field(
-        default="10m",
+    default_resync_period: Duration | None = Field(
+        default=None,
         description="How often objects on this endpoint are read again, unless they set "
-        "their own resyncPeriod.",
+        "their own resyncPeriod; empty means the operator's resync.defaultPeriod setting "
+        "(10 minutes unless configured).",
     )
     memory_unit: MemoryUnit = Field(
         default=MemoryUnit.AUTO,
