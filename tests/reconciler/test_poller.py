@@ -98,6 +98,26 @@ class World:
         return [outcome.kind for outcome in outcomes]
 
 
+class NoJsonListings:
+    """A server whose collections do not come in JSON: it refuses the media type with 406,
+    or (``uri_list``) answers every listing with locations only, whatever was asked."""
+
+    def __init__(self, app: Starlette, *, uri_list: bool) -> None:
+        self.app, self.uri_list = app, uri_list
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = dict(scope.get("headers") or [])
+        listing = scope["type"] == "http" and scope["path"].endswith("/")
+        if listing and headers.get(b"accept") == JSON.encode():
+            if not self.uri_list:
+                await send({"type": "http.response.start", "status": 406, "headers": []})
+                await send({"type": "http.response.body", "body": b""})
+                return
+            others = [(k, v) for k, v in scope["headers"] if k != b"accept"]
+            scope = {**scope, "headers": [*others, (b"accept", b"text/uri-list")]}
+        await self.app(scope, receive, send)
+
+
 def endpoint_kube(rendering: str) -> MemoryKube:
     memory = MemoryKube()
     memory.namespaces[NAMESPACE] = {}
@@ -108,7 +128,7 @@ def endpoint_kube(rendering: str) -> MemoryKube:
     return memory
 
 
-async def make_world(endpoint_app: Starlette, rendering: str) -> AsyncIterator[World]:
+async def make_world(endpoint_app: Any, rendering: str) -> AsyncIterator[World]:
     counting, clock = Counting(endpoint_app), Clock()
 
     def factory(config: EndpointConfig) -> OCCIClient:
@@ -210,7 +230,28 @@ async def test_a_lone_object_is_read_with_its_own_get(world: World) -> None:
     assert world.poller.listings == 0
 
 
-async def test_locations_only_listings_fall_back_to_gets_for_good(text_world: World) -> None:
+async def test_text_preferred_endpoints_still_list_in_json(text_world: World) -> None:
+    # Entities are read in text/plain, but a listing asks for JSON, which carries them.
+    names = text_world.disks(5)
+    await text_world.settle(names)
+    text_world.clock.advance(PERIOD * 1.2)
+    before = text_world.counting.seen.copy()
+    assert await text_world.resync(names) == [OutcomeKind.DONE] * 5
+    asked = text_world.counting.seen - before
+    assert asked == {("GET", "/storage/"): 1}  # one listing, no entity GET
+    assert text_world.poller.served == 5
+
+
+@pytest.mark.parametrize("uri_list", [False, True], ids=["json-refused-406", "uri-list-answer"])
+async def test_locations_only_listings_fall_back_to_gets_for_good(
+    endpoint_app: Starlette, uri_list: bool
+) -> None:
+    async for text_world in make_world(NoJsonListings(endpoint_app, uri_list=uri_list),
+                                       "text/plain"):
+        await locations_only_fall_back(text_world)
+
+
+async def locations_only_fall_back(text_world: World) -> None:
     names = text_world.disks(5)
     await text_world.settle(names)
     writes = text_world.stack.kube.writes

@@ -5,9 +5,11 @@ period. Reading each one with its own GET costs a request per object per period;
 :class:`CollectionPoller` instead lists the kind's collection once and hands every
 object its entity out of that listing. The listing serves an object when
 
-* the endpoint renders full entities in a collection (JSON does; the text renderings
-  list locations only, and then every object falls back to its own GET, for good, as
-  long as that client lives);
+* the endpoint renders full entities in a collection. Listings ask for JSON first,
+  whatever the rendering preferred for entities, since JSON collections carry whole
+  entities and the text renderings list locations only; an endpoint that refuses JSON
+  (406/415, then the next rendering is used) or answers with locations only makes every
+  object fall back to its own GET, for good, as long as that client lives;
 * it was requested after the object's last sync (an older listing would take its
   observation back in time) and is at most a quarter of the object's period old;
 * the kind has at least ``min_members`` objects on that endpoint (for one object a
@@ -55,6 +57,8 @@ logger = logging.getLogger("occi_operator.reconciler.poller")
 
 #: The share of an object's period a listing may be old and still serve it.
 MAX_AGE_SHARE = 0.25
+#: The rendering asked first for listings: its collections carry whole entities (GFD.226).
+LISTING_RENDERING = "application/occi+json"
 
 
 @dataclass(frozen=True)
@@ -205,7 +209,7 @@ class CollectionPoller:
     ) -> _Listing | None:
         self.listings += 1
         try:
-            answer = await client.list_collection(url)
+            answer = await client.list_collection(url, rendering=LISTING_RENDERING)
         except OCCIError as exc:
             # Each object falls back to its own GET, which reports the failure properly.
             logger.debug("listing %s failed: %s", url, exc)

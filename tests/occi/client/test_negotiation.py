@@ -82,3 +82,24 @@ async def test_uri_list_is_never_sent_for_an_entity(
     listed = await client.list_collection("/compute/")
     assert listed.locations == (location,)
     assert [s.headers["accept"] for s in server.seen] == [JSON, JSON, "text/uri-list"]
+
+
+async def test_a_listing_may_ask_for_json_first_and_falls_back_when_refused(
+    make_client: ClientFactory,
+) -> None:
+    fake = FakeOCCI(Quirks(refuse=frozenset({JSON})))
+    client = make_client(fake, rendering="text/plain")
+    await client.list_collection("/compute/", rendering=JSON)
+    await client.list_collection("/compute/", rendering=JSON)  # refused: not asked again
+    accepts = [seen.headers["accept"] for seen in fake.seen]
+    assert accepts == [JSON, "text/plain", "text/plain"]
+
+
+async def test_a_listing_asks_json_first_whatever_the_preferred_rendering(
+    make_client: ClientFactory, server: FakeOCCI
+) -> None:
+    client = make_client(rendering="text/plain")
+    await client.create(COMPUTE, collection="/compute/")
+    await client.list_collection("/compute/", rendering=JSON)
+    accepts = [seen.headers["accept"] for seen in server.seen]
+    assert accepts == ["text/plain", JSON]  # the entity in text/plain, the listing in JSON

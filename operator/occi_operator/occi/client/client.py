@@ -197,10 +197,15 @@ class OCCIClient:
 
     # The verbs.
 
-    async def list_collection(self, collection: str, *, where: Filter | None = None) -> Collection:
+    async def list_collection(
+        self, collection: str, *, where: Filter | None = None, rendering: str | None = None
+    ) -> Collection:
         """The members of a collection: full entities if the rendering has them, else locations.
 
-        ``where`` narrows the answer on the server side (GFD.223 filtering).
+        ``where`` narrows the answer on the server side (GFD.223 filtering). ``rendering``
+        is asked first, before the preferred one, when the endpoint has not refused it:
+        ``application/occi+json`` collections carry whole entities where the text
+        renderings list locations only.
         """
         url = self.absolute(collection)
         build = None
@@ -211,7 +216,8 @@ class OCCIClient:
                 return rendering.render_filter(narrowing)
 
         answer = await self._exchange.send(
-            "GET", url, purpose=Purpose.COLLECTION, repeatable=True, build=build
+            "GET", url, purpose=Purpose.COLLECTION, repeatable=True, build=build,
+            first=rendering,
         )
         answer.raise_for_status()
         if answer.status_code == 204:  # ooi's empty collection

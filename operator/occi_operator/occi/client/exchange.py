@@ -95,14 +95,16 @@ class Exchange:
         repeatable: bool,
         build: Callable[[Rendering], Message] | None = None,
         only: str | None = None,
+        first: str | None = None,
     ) -> Answer:
         """Send in the best rendering left (or ``only``); on 406/415 try the next one.
 
         ``build`` renders the body in a given rendering; a rendering that cannot carry
-        it (an entity in text/uri-list) is skipped.
+        it (an entity in text/uri-list) is skipped. ``first`` is tried before the
+        preferred rendering when it is configured and not refused.
         """
         refused: Answer | None = None
-        candidates = [only] if only else self._negotiator.candidates(purpose)
+        candidates = [only] if only else self._negotiator.candidates(purpose, first=first)
         for media_type in candidates:
             rendering = rendering_for(media_type)
             headers = [("Accept", media_type)]

@@ -40,14 +40,24 @@ class Negotiator:
         self._refused: set[str] = set()
         self._offered: set[str] = set()
 
-    def candidates(self, purpose: Purpose) -> list[str]:
-        """Media types to try for a request, best first, refused ones left out."""
-        return [
+    def candidates(self, purpose: Purpose, *, first: str | None = None) -> list[str]:
+        """Media types to try for a request, best first, refused ones left out.
+
+        ``first`` moves one of the configured media types to the front for this request
+        (a collection listing asks for JSON, whose collections carry whole entities);
+        one that is not configured, or was refused, changes nothing.
+        """
+        order = [
             media_type
             for media_type in self._order
             if media_type not in self._refused
             and (media_type != URI_LIST or purpose is Purpose.COLLECTION)
         ]
+        wanted = base_media_type(first) if first else None
+        if wanted in order:
+            order.remove(wanted)
+            order.insert(0, wanted)
+        return order
 
     def refuse(self, media_type: str) -> None:
         """The endpoint answered 406 or 415 to this media type."""
