@@ -11,7 +11,8 @@ def test_the_public_names_are_pinned() -> None:
         "BearerAuth", "BearerCredentials", "Clock", "ContextFamily", "Contextualization",
         "Credentials", "EndpointConfig", "EndpointLimiter", "KeystoneApplicationCredentials",
         "KeystoneAuth", "KeystonePasswordCredentials", "NoCredentials", "OCCIClient",
-        "RetryPolicy", "StaticTokenAuth", "TemplateFamily", "TimeoutSettings", "TokenBucket",
+        "RequestObserver", "RequestRecord", "RetryPolicy", "StaticTokenAuth", "TemplateFamily",
+        "TimeoutSettings", "TokenBucket",
         "TokenCredentials", "build_auth", "detect_contextualization", "resolve_template",
         "templates",
     ])
