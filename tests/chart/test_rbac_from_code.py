@@ -44,6 +44,9 @@ CLIENT_CALLS: dict[str, tuple[str, str, str, bool]] = {
     "patch_cluster_custom_object_status": (GROUP, "{kinds}/status", "patch", True),
     "read_namespaced_secret": ("", "secrets", "get", False),
     "patch_namespaced_secret": ("", "secrets", "patch", False),
+    "create_namespaced_secret": ("", "secrets", "create", False),
+    "replace_namespaced_secret": ("", "secrets", "update", False),
+    "delete_namespaced_secret": ("", "secrets", "delete", False),
     "read_namespace": ("", "namespaces", "get", True),
     "create_namespaced_event": ("", "events", "create", False),
 }

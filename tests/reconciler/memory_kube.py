@@ -4,11 +4,14 @@ Used ONLY by the unit tests of the flow (the end-to-end suite runs the real API 
 It keeps the rules the flow relies on: resourceVersion preconditions (409 on a stale
 write), merge semantics of status patches (None removes a key), finalizers blocking a
 deletion and the object vanishing when the last one goes, no new finalizers while
-deleting (as the API server refuses them), Secrets without their values in snapshots.
+deleting (as the API server refuses them), Secrets without their values in snapshots,
+uid and resourceVersion preconditions on a Secret's delete. Like the testbed, it has no
+garbage collector: ownerReferences are stored, never acted on.
 """
 
 from __future__ import annotations
 
+import base64
 import copy
 import itertools
 import uuid
@@ -164,6 +167,58 @@ class MemoryKube:
             finalizers=tuple(meta["finalizers"]),
             deleting=bool(meta.get("deletionTimestamp")),
         )
+
+    def secret_values(self, namespace: str, name: str) -> dict[str, str]:
+        """A Secret's data, decoded to text (test-side)."""
+        return {k: v.decode() for k, v in self.secret_data[(namespace, name)].items()}
+
+    def _store_secret(self, namespace: str, body: Mapping[str, Any],
+                      meta: dict[str, Any]) -> KubeObject:
+        source = body["metadata"]
+        for key in ("labels", "annotations", "ownerReferences"):
+            meta[key] = copy.deepcopy(dict(source).get(key))
+        meta["resourceVersion"] = str(next(self._versions))
+        self.secret_data[(namespace, meta["name"])] = {
+            k: base64.b64decode(v) for k, v in (body.get("data") or {}).items()
+        }
+        self.writes += 1
+        return KubeObject.from_body(SECRETS, copy.deepcopy(
+            self.objects[self._key(SECRETS, namespace, meta["name"])]
+        ))
+
+    async def create_secret(self, namespace: str, body: Mapping[str, Any]) -> KubeObject:
+        name = body["metadata"]["name"]
+        if self.exists(SECRETS, namespace, name):
+            raise KubeConflictError(f"Secret/{name} already exists", status=409)
+        self.apply(SECRETS, namespace, name, {})
+        meta = self.objects[self._key(SECRETS, namespace, name)]["metadata"]
+        return self._store_secret(namespace, body, meta)
+
+    async def replace_secret(self, obj: KubeObject, body: Mapping[str, Any]) -> KubeObject:
+        meta = self._check(obj)["metadata"]
+        return self._store_secret(obj.namespace or "", body, meta)
+
+    async def patch_secret(self, obj: KubeObject, metadata: Mapping[str, Any]) -> KubeObject:
+        body = self._check(obj)
+        for key, value in metadata.items():
+            if value is None:
+                body["metadata"].pop(key, None)
+            else:
+                body["metadata"][key] = copy.deepcopy(value)
+        body["metadata"]["resourceVersion"] = str(next(self._versions))
+        self.writes += 1
+        return KubeObject.from_body(SECRETS, copy.deepcopy(body))
+
+    async def delete_secret(self, obj: KubeObject) -> None:
+        body = self._check(obj)
+        if body["metadata"]["uid"] != obj.uid:
+            raise KubeConflictError(f"{obj.display} was replaced", status=409)
+        self.writes += 1
+        if body["metadata"]["finalizers"]:
+            body["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z"
+            return
+        del self.objects[self._key(SECRETS, obj.namespace, obj.name)]
+        self.secret_data.pop((obj.namespace or "", obj.name), None)
 
     async def namespace_labels(self, name: str) -> Mapping[str, str]:
         return dict(self.namespaces.get(name, {}))

@@ -57,7 +57,8 @@ The rules the operator needs in every namespace it watches (derived from the cod
 reconciler/kube.py and kopf's watchers; tests/chart/test_rbac_from_code.py compares).
   - its namespaced kinds: kopf lists/watches them and patches annotations and finalizers;
     the reconciler gets/lists them and writes their status;
-  - Secrets: read for credentials, patched for the guard finalizer;
+  - Secrets: read for credentials, patched for the guard finalizer; connection Secrets
+    created, replaced (update), released (patch) and deleted;
   - Events: created by the reconciler (kopf's own event posting is off).
 */}}
 {{- define "occi-operator.namespacedRules" -}}
@@ -69,7 +70,7 @@ reconciler/kube.py and kopf's watchers; tests/chart/test_rbac_from_code.py compa
   verbs: ["patch"]
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get", "patch"]
+  verbs: ["get", "patch", "create", "update", "delete"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]

@@ -22,7 +22,12 @@ An adapter MUST give:
   the kind's own status fields).
 
 An adapter MAY give ``steps(remote, spec, status)``: the actions to run after create or
-update (Compute's power state), each an :class:`ActionStep`.
+update (Compute's power state), each an :class:`ActionStep`; ``connection_details(remote,
+spec)``: what a workload needs to reach the resource, written by the generic part to the
+Secret ``spec.writeConnectionSecretToRef`` names (key to text; empty by default); and
+``secret_attributes``: remote attributes that carry secrets, kept out of the status
+mirror on top of the generic rule of :func:`~.status.is_secret_attribute`. A secret value
+MAY go into ``connection_details``, MUST NOT go into ``Observation.status``.
 
 An adapter MUST NOT import kopf or kubernetes, write a spec or a status, sleep, retry or
 do I/O: ``desired``, ``observe`` and ``steps`` are pure functions of their arguments.
@@ -182,6 +187,8 @@ class Adapter(ABC, Generic[SpecT]):
     secrets: ClassVar[tuple[SecretField, ...]] = ()
     #: Where ``desired`` puts the marker: ``occi.core.summary`` (links have none: title).
     marker_attribute: ClassVar[str] = CORE_SUMMARY
+    #: Remote attributes that carry secrets: never mirrored into status.
+    secret_attributes: ClassVar[frozenset[str]] = frozenset()
 
     @property
     def kind(self) -> str:
@@ -226,3 +233,11 @@ class Adapter(ABC, Generic[SpecT]):
     ) -> tuple[ActionStep, ...]:
         """Actions to run now (pure); none by default."""
         return ()
+
+    def connection_details(self, remote: Resource | Link, spec: SpecT) -> dict[str, str]:
+        """What a workload needs to reach ``remote``, key to text (pure); none by default.
+
+        Keys are Secret data keys (letters, digits, ``-``, ``_``, ``.``); an absent value
+        is left out rather than written empty.
+        """
+        return {}

@@ -17,7 +17,9 @@ pass that sees another state (or the grace run out) clears the transition.
 
 One remote change per pass at most: the next pass observes its effect. Like the rest of
 the generic part it never imports kopf or kubernetes, and it writes no status itself — the
-pass it belongs to records :attr:`Correction.mirror` and :attr:`Correction.records`.
+pass it belongs to records :attr:`Correction.mirror` and :attr:`Correction.records`. The
+connection Secret (:mod:`.connection`) is brought up to date after every observation of a
+resource that has not failed, before anything is corrected.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from occi_operator.occi.client import OCCIClient
 from occi_operator.occi.entities import Link, Resource
 from occi_operator.occi.states import is_provisioning, target_state
 
+from .connection import ConnectionSecrets, details_of
 from .contract import Adapter, Observation
 from .dependencies import Dependencies
 from .drift import find_drift, partial_update
@@ -104,13 +107,17 @@ class Correction:
     async def run(self, remote: Resource | Link) -> Outcome:
         """The outcome of observing ``remote`` (and of the one change it may have made)."""
         observation = self.adapter.observe(remote, self.spec)
-        self.mirror = mirror_of(remote, observation)
+        self.mirror = mirror_of(remote, observation, hidden=self.adapter.secret_attributes)
         if observation.failed:
             return Outcome.terminal(
                 f"The OCCI resource {remote.location} is in state {observation.state}: "
                 f"{observation.state_message or 'no message'}; delete this object to remove it",
                 reason=ConditionReason.UNRECOVERABLE_ERROR,
             )
+        # Every kind, managed or observed: the Secret follows what was just read.
+        self.records.update(await ConnectionSecrets(self.kube).publish(
+            self.obj, self.spec, details_of(self.adapter, remote, self.spec)
+        ))
         shaped = self.managed and getattr(self.spec, "resource", None) is not None
         if not shaped:
             # Observe-only (or imported without a desired shape): the resource is what it

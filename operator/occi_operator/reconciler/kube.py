@@ -3,8 +3,10 @@
 The flow reads and writes Kubernetes only through :class:`KubeApi`: get and list objects,
 patch a status or the finalizers with a ``resourceVersion`` precondition (optimistic
 concurrency: a stale write is a :class:`KubeConflictError`, never a lost update), read a
-Secret, read a namespace's labels, post an Event. :class:`KubernetesApi` implements it
-with the ``kubernetes`` client, run in worker threads so the event loop never blocks.
+Secret, create, replace, patch and delete the connection Secrets the operator writes (all
+with the same preconditions), read a namespace's labels, post an Event.
+:class:`KubernetesApi` implements it with the ``kubernetes`` client, run in worker threads
+so the event loop never blocks.
 
 Errors are summarised (status code and reason), never copied whole: an API server's
 answer may echo a request body, and a body may hold a secret. Trap (testbed.md): the
@@ -97,6 +99,8 @@ class KubeObject:
     annotations: Mapping[str, str] = field(default_factory=dict)
     finalizers: tuple[str, ...] = ()
     deleting: bool = False
+    #: The uids of the objects named in ``metadata.ownerReferences``.
+    owner_uids: tuple[str, ...] = ()
 
     @classmethod
     def from_body(cls, rtype: ResourceType, body: Mapping[str, Any]) -> KubeObject:
@@ -115,6 +119,7 @@ class KubeObject:
             annotations=dict(meta.get("annotations") or {}),
             finalizers=tuple(meta.get("finalizers") or ()),
             deleting=bool(meta.get("deletionTimestamp")),
+            owner_uids=tuple(str(o.get("uid", "")) for o in meta.get("ownerReferences") or ()),
         )
 
     @property
@@ -155,6 +160,22 @@ class KubeApi(Protocol):
 
     async def get_secret(self, namespace: str, name: str) -> SecretData:
         """A Secret's data; :class:`KubeNotFoundError` when missing."""
+        ...
+
+    async def create_secret(self, namespace: str, body: Mapping[str, Any]) -> KubeObject:
+        """Create a Secret from a full body (``data`` base64); a snapshot without data."""
+        ...
+
+    async def replace_secret(self, obj: KubeObject, body: Mapping[str, Any]) -> KubeObject:
+        """Replace the Secret ``obj`` with ``body`` if its resourceVersion is unchanged."""
+        ...
+
+    async def patch_secret(self, obj: KubeObject, metadata: Mapping[str, Any]) -> KubeObject:
+        """Merge ``metadata`` into the Secret's if its resourceVersion is unchanged."""
+        ...
+
+    async def delete_secret(self, obj: KubeObject) -> None:
+        """Delete the Secret ``obj`` if its uid and resourceVersion are unchanged."""
         ...
 
     async def namespace_labels(self, name: str) -> Mapping[str, str]:
@@ -218,9 +239,7 @@ class KubernetesApi:
         what = f"get {rtype.kind}/{name}"
         if rtype == SECRETS:
             body = await self._call(what, self._core.read_namespaced_secret, name, namespace)
-            plain = self._core.api_client.sanitize_for_serialization(body)
-            plain.pop("data", None)  # a snapshot never holds the Secret's values
-            return KubeObject.from_body(rtype, plain)
+            return self._snapshot(body)
         if rtype.namespaced:
             body = await self._call(
                 what, self._custom.get_namespaced_custom_object,
@@ -279,9 +298,7 @@ class KubernetesApi:
                 what, self._core.patch_namespaced_secret, obj.name, obj.namespace, patch,
                 _content_type=_MERGE,
             )
-            return KubeObject.from_body(
-                rtype, self._core.api_client.sanitize_for_serialization(body)
-            )
+            return self._snapshot(body)
         if rtype.namespaced:
             body = await self._call(
                 what, self._custom.patch_namespaced_custom_object,
@@ -311,6 +328,46 @@ class KubernetesApi:
             data=data,
             finalizers=tuple(meta.finalizers or ()),
             deleting=meta.deletion_timestamp is not None,
+        )
+
+    def _snapshot(self, body: Any) -> KubeObject:
+        plain = self._core.api_client.sanitize_for_serialization(body)
+        plain.pop("data", None)  # a snapshot never holds the Secret's values
+        return KubeObject.from_body(SECRETS, plain)
+
+    async def create_secret(self, namespace: str, body: Mapping[str, Any]) -> KubeObject:
+        """Create a Secret from a full body (``data`` base64); a snapshot without data."""
+        name = body["metadata"]["name"]
+        created = await self._call(
+            f"create Secret/{name}", self._core.create_namespaced_secret, namespace,
+            dict(body), _content_type=_JSON,
+        )
+        return self._snapshot(created)
+
+    async def replace_secret(self, obj: KubeObject, body: Mapping[str, Any]) -> KubeObject:
+        """Replace the Secret ``obj`` with ``body`` if its resourceVersion is unchanged."""
+        full = {**body, "metadata": {**body["metadata"], "resourceVersion": obj.resource_version}}
+        replaced = await self._call(
+            f"replace {obj.display}", self._core.replace_namespaced_secret, obj.name,
+            obj.namespace, full, _content_type=_JSON,
+        )
+        return self._snapshot(replaced)
+
+    async def patch_secret(self, obj: KubeObject, metadata: Mapping[str, Any]) -> KubeObject:
+        """Merge ``metadata`` into the Secret's if its resourceVersion is unchanged."""
+        patch = {"metadata": {**metadata, "resourceVersion": obj.resource_version}}
+        patched = await self._call(
+            f"patch {obj.display}", self._core.patch_namespaced_secret, obj.name,
+            obj.namespace, patch, _content_type=_MERGE,
+        )
+        return self._snapshot(patched)
+
+    async def delete_secret(self, obj: KubeObject) -> None:
+        """Delete the Secret ``obj`` if its uid and resourceVersion are unchanged."""
+        options = {"preconditions": {"uid": obj.uid, "resourceVersion": obj.resource_version}}
+        await self._call(
+            f"delete {obj.display}", self._core.delete_namespaced_secret, obj.name,
+            obj.namespace, body=options, _content_type=_JSON,
         )
 
     async def namespace_labels(self, name: str) -> Mapping[str, str]:

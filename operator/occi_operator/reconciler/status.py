@@ -11,12 +11,16 @@ would make each resync a write per object; the in-memory sync times of :mod:`.re
 fill the gap.
 
 An Event is posted when Ready changes or the reason changes to an error. The remote
-attributes that carry secrets (user data) never reach the mirror.
+attributes that carry secrets never reach the mirror: those an adapter names
+(``secret_attributes``), and, generically, any whose name says it holds a token, password,
+secret, private or API key or user data (:func:`is_secret_attribute`), so that a kind
+nobody wrote an adapter for (a provider's own) leaks nothing either.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -37,12 +41,18 @@ __all__ = [
     "Mirror",
     "StatusWriter",
     "format_time",
+    "is_secret_attribute",
     "mirror_of",
     "parse_time",
 ]
 
 #: Remote attributes never mirrored into status: they carry user data or secrets.
 SECRET_ATTRIBUTES = frozenset({v.COMPUTE_USERDATA, v.OPENSTACK_USER_DATA})
+#: A name part that says an attribute holds a secret (occi.database.token,
+#: com.example.client_secret, org.openstack.compute.user_data, ...).
+_SECRET_PART = re.compile(
+    r"token|passw(or)?d|secret|private[_-]?key|api[_-]?key|user[_-]?data"
+)
 _ERROR_REASONS = frozenset(
     {
         ConditionReason.TRANSIENT_ERROR,
@@ -87,12 +97,24 @@ class Mirror:
     fields: Mapping[str, Any] = field(default_factory=dict)
 
 
-def mirror_of(remote: Resource | Link, observation: Observation) -> Mirror:
-    """The mirror of ``remote``: its attributes as text (no secrets), links, state."""
+def is_secret_attribute(name: str, hidden: Collection[str] = ()) -> bool:
+    """Whether the attribute ``name`` may carry a secret and so stays out of status."""
+    if name in SECRET_ATTRIBUTES or name in hidden:
+        return True
+    return any(_SECRET_PART.search(part) for part in name.lower().split("."))
+
+
+def mirror_of(
+    remote: Resource | Link, observation: Observation, *, hidden: Collection[str] = ()
+) -> Mirror:
+    """The mirror of ``remote``: its attributes as text (no secrets), links, state.
+
+    ``hidden`` names further attributes to leave out (an adapter's ``secret_attributes``).
+    """
     attributes = {
         name: _text(value)
         for name, value in sorted(remote.all_attributes().items())
-        if name not in SECRET_ATTRIBUTES and value is not None
+        if value is not None and not is_secret_attribute(name, hidden)
     }
     links: list[Mapping[str, Any]] = []
     if isinstance(remote, Resource):

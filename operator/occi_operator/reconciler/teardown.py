@@ -5,8 +5,10 @@ the endpoint: it only releases guards. Otherwise it waits while other objects st
 reference it ("Waiting for NetworkInterface/a (which use this Network) to be deleted"),
 deletes the remote resource unless the object is unmanaged or detached (a 404 counts as
 done; a resource that lingers after the DELETE is waited for), finds by marker what a
-create with a lost answer left behind, clears its location (it holds nothing remote any
-more) and finally releases the guards this object held. A pass over an object that holds
+create with a lost answer left behind, deletes its connection Secret with it — or keeps
+the Secret, released from the object, when the resource lives on (see
+:mod:`.connection`) — clears its location (it holds nothing remote any more) and finally
+releases the guards this object held. A pass over an object that holds
 nothing remote never leases its endpoint: a release that failed half-way is retried even
 when another object finishing at the same time released (and so removed) the endpoint.
 Our finalizer itself is removed by kopf once the pass is done.
@@ -22,6 +24,7 @@ from occi_operator.api.v1alpha1.common import ConditionReason, ManagementPolicy,
 from occi_operator.api.v1alpha1.lifecycle import LifecycleSpec
 from occi_operator.occi.errors import NotFoundError
 
+from .connection import ConnectionSecrets
 from .contract import Adapter, marker_for
 from .dependencies import FINALIZER, Dependencies
 from .endpoints import EndpointPool
@@ -81,13 +84,17 @@ class Teardown:
             lingering = await self._delete_remote(spec)
             if lingering is not None:
                 return lingering
+        # The Secret goes once the resource is gone (a pod may use it until then); with a
+        # resource that lives on (detach, unmanaged, unreadable spec) it is kept.
+        keep = spec is None or not deletes_remote(spec)
+        await ConnectionSecrets(self.kube).retire(self.obj, spec, keep=keep)
         # Say "torn down" before looking at what others still use (see holds_remote): of
         # two objects finishing at once, the one listing last sees the other torn down. A
         # failure after this point retries the release only: nothing remote is left, so
         # the next pass needs no endpoint (which the other may have released meanwhile).
         if self._holds_remote():
             self.obj = await self.kube.patch_status(
-                self.obj, {"location": None, "createPending": None}
+                self.obj, {"location": None, "createPending": None, "connectionSecret": None}
             )
         await deps.unguard(self.obj)
         await deps.release(self.obj)

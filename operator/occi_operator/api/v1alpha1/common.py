@@ -8,6 +8,7 @@ Spec shape of every managed kind::
       managedOptions: {onDelete: delete | detach}  # managed only
       import: {location: … | filter: {…}}          # exactly one of the two
       resyncPeriod: 10m                            # per-object resync, optional
+      writeConnectionSecretToRef: {name: …}        # connection details for pods, optional
       resource: {…}                                # the desired OCCI resource, per kind
 
 Python names are snake_case; the camelCase of the CRD comes from the alias generator.
@@ -28,6 +29,8 @@ __all__ = [
     "ConditionReason",
     "ConditionStatus",
     "ConditionType",
+    "ConnectionSecretRef",
+    "ConnectionSecretStatus",
     "EndpointKind",
     "EndpointRef",
     "ImportFilter",
@@ -102,6 +105,26 @@ class SecretKeyRef(ApiModel):
 
     name: K8sName = Field(description="Name of the Secret in the same namespace.")
     key: str = Field(min_length=1, max_length=253, description="Key within the Secret's data.")
+
+
+class ConnectionSecretRef(ApiModel):
+    """The Secret in the same namespace that receives an object's connection details."""
+
+    name: K8sName = Field(
+        description="Name of the Secret, in the object's namespace (a DNS-1123 subdomain). "
+        "The operator creates it, or updates one it created for this object; it refuses "
+        "a Secret it did not create."
+    )
+
+
+class ConnectionSecretStatus(ApiModel):
+    """The connection Secret as last written: its name and a digest of its content."""
+
+    name: str = Field(description="Name of the Secret the connection details were written to.")
+    hash: str = Field(
+        description="A digest of the Secret's content (never the values): it changes when "
+        "the connection details change."
+    )
 
 
 class EndpointRef(ApiModel):
@@ -253,4 +276,9 @@ class ResourceStatus(ApiModel):
         description="The value of the occi.occi-operator.dev/reconcile-requested-at "
         "annotation the operator last handled: when it equals the annotation, the "
         "requested reconcile has run.",
+    )
+    connection_secret: ConnectionSecretStatus | None = Field(
+        default=None,
+        description="The Secret named by spec.writeConnectionSecretToRef, as last written "
+        "(name and a digest of the content; the values stay in the Secret).",
     )

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import Field
 
 from .common import (
+    ConnectionSecretRef,
     Duration,
     EndpointRef,
     ImportSpec,
@@ -120,4 +121,17 @@ class LifecycleSpec(RuledModel):
         default=None,
         description="How often the OCCI resource is read again to detect drift, such as "
         "10m; empty means the endpoint's defaultResyncPeriod.",
+    )
+    write_connection_secret_to_ref: ConnectionSecretRef | None = Field(
+        default=None,
+        description="A Secret in the same namespace to write what a workload needs to "
+        "reach the resource (for a Compute its addresses and hostname; the keys of each "
+        "kind are listed in docs/connection-secrets.md), mounted or read like any Secret. "
+        "It is written once the OCCI resource is observed and rewritten when the remote "
+        "side changes. Deleting the object deletes the Secret when the OCCI resource is "
+        "deleted too (managed, onDelete: delete); with onDelete: detach or an unmanaged "
+        "object the Secret is kept, released (its ownerReference removed), as the "
+        "resource it describes lives on. Renaming or removing this field deletes the "
+        "Secret written before. A Secret the operator did not create for this object is "
+        "never overwritten: the object stalls (InvalidConfiguration) naming it.",
     )

@@ -23,6 +23,7 @@ from occi_operator.reconciler.contract import (
 )
 
 from ._common import attribute, state_of, template_term, text
+from ._details import compute_details
 
 __all__ = ["ComputeAdapter"]
 
@@ -108,6 +109,10 @@ class ComputeAdapter(Adapter[api.ComputeSpec]):
             state_message=message,
             status=status,
         )
+
+    def connection_details(self, remote: Resource | Link, spec: api.ComputeSpec) -> dict[str, str]:
+        """The hostname and the addresses of the machine's network interfaces."""
+        return compute_details(remote)
 
     def steps(
         self, remote: Resource | Link, spec: api.ComputeSpec, status: Mapping[str, Any]

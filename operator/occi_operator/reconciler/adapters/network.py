@@ -18,6 +18,7 @@ from occi_operator.reconciler.contract import (
 )
 
 from ._common import attribute, state_of, text
+from ._details import present
 
 __all__ = ["NetworkAdapter"]
 
@@ -67,6 +68,11 @@ class NetworkAdapter(Adapter[api.NetworkSpec]):
                 "allocation": text(attribute(remote, v.NETWORK_ALLOCATION)),
             },
         )
+
+    def connection_details(self, remote: Resource | Link, spec: api.NetworkSpec) -> dict[str, str]:
+        """The address range (CIDR) and the gateway, when the network has an IP layer."""
+        return present(cidr=attribute(remote, v.NETWORK_ADDRESS),
+                       gateway=attribute(remote, v.NETWORK_GATEWAY))
 
     def steps(
         self, remote: Resource | Link, spec: api.NetworkSpec, status: Mapping[str, Any]

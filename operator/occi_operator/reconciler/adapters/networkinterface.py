@@ -15,6 +15,7 @@ from occi_operator.reconciler.contract import (
 )
 
 from ._common import attribute, state_of, text
+from ._details import present
 
 __all__ = ["NetworkInterfaceAdapter"]
 
@@ -61,6 +62,17 @@ class NetworkInterfaceAdapter(Adapter[api.NetworkInterfaceSpec]):
             target=resolved.references.get("network_ref", ""),
             target_kind=v.NETWORK_KIND,
             attributes=attributes,
+        )
+
+    def connection_details(
+        self, remote: Resource | Link, spec: api.NetworkInterfaceSpec
+    ) -> dict[str, str]:
+        """The interface's address, gateway, MAC and device name as the endpoint gave them."""
+        return present(
+            address=attribute(remote, v.NETWORKINTERFACE_ADDRESS),
+            gateway=attribute(remote, v.NETWORKINTERFACE_GATEWAY),
+            mac=attribute(remote, v.NETWORKINTERFACE_MAC),
+            interface=attribute(remote, v.NETWORKINTERFACE_INTERFACE),
         )
 
     def observe(self, remote: Resource | Link, spec: api.NetworkInterfaceSpec) -> Observation:

@@ -19,6 +19,7 @@ from occi_operator.reconciler.contract import (
 )
 
 from ._common import attribute, state_of
+from ._details import present
 
 __all__ = ["StorageAdapter"]
 
@@ -62,6 +63,11 @@ class StorageAdapter(Adapter[api.StorageSpec]):
                 "online": None if state is None else state == v.STATE_ONLINE,
             },
         )
+
+    def connection_details(self, remote: Resource | Link, spec: api.StorageSpec) -> dict[str, str]:
+        """The size (a quantity, e.g. 10Gi): a workload reaches the data through a link."""
+        size = attribute(remote, v.STORAGE_SIZE)
+        return present(size=from_gib(float(size)) if isinstance(size, int | float) else None)
 
     def steps(
         self, remote: Resource | Link, spec: api.StorageSpec, status: Mapping[str, Any]

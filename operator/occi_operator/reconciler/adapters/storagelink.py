@@ -14,6 +14,7 @@ from occi_operator.reconciler.contract import (
 )
 
 from ._common import attribute, state_of, text
+from ._details import present
 
 __all__ = ["StorageLinkAdapter"]
 
@@ -44,6 +45,13 @@ class StorageLinkAdapter(Adapter[api.StorageLinkSpec]):
             target_kind=v.STORAGE_KIND,
             attributes=self.base_attributes(spec),
         )
+
+    def connection_details(
+        self, remote: Resource | Link, spec: api.StorageLinkSpec
+    ) -> dict[str, str]:
+        """Where the machine sees the storage: its device id and mount point."""
+        return present(deviceid=attribute(remote, v.STORAGELINK_DEVICEID),
+                       mountpoint=attribute(remote, v.STORAGELINK_MOUNTPOINT))
 
     def observe(self, remote: Resource | Link, spec: api.StorageLinkSpec) -> Observation:
         """Ready when active (or stateless, as rOCCI renders links)."""
