@@ -147,7 +147,7 @@ def test_provider_attributes_are_immutable_and_reverse_dns_named() -> None:
     for mixin in default_catalog().mixins():
         for definition in mixin.attributes:
             if not definition.name.startswith("occi."):
-                assert definition.name.startswith("dev.occi-operator.compute.")
+                assert definition.name.startswith("dev.occi-operator.")
                 assert definition.immutable
 
 

@@ -1,4 +1,4 @@
-"""The endpoint's template catalog: os_tpl and resource_tpl mixins read from a YAML file.
+"""The endpoint's catalog: template mixins and provider kinds read from a YAML file.
 
 OCCI templates are provider mixins that ``depends`` on ``…/infrastructure#os_tpl`` or
 ``…/infrastructure#resource_tpl`` and ``applies`` to compute. Their attribute definitions
@@ -24,6 +24,11 @@ The ``occi.compute.*`` definitions are the compute kind's own (type, enumeration
 description) with the template's value as ``default``; image and disk, which OCCI does not
 define, are provider attributes with the ``dev.occi-operator.`` prefix.
 
+The OCCI Platform templates (``app_tpl``, ``res_tpl`` sections) are described in
+:mod:`.catalog_platform`, the provider's own kinds (``kinds`` section) in
+:mod:`.catalog_kinds`; type identifiers and collection paths must be unique across all
+sections and must not clash with a standard category.
+
 Loading reads the whole file, refuses keys given twice and terms used twice, and turns
 every problem into one :class:`CatalogError` that names the file, the line, the entry (by
 index and term) and the field. This module does no HTTP and imports no web framework.
@@ -42,10 +47,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from occi_operator.occi import vocabulary as v
 from occi_operator.occi.attributes import AttributeDefinition, AttributeType
-from occi_operator.occi.categories import Kind, Mixin
+from occi_operator.occi.categories import Action, Kind, Mixin
 from occi_operator.occi.infrastructure import infrastructure_categories
+from occi_operator.occi.registry import standard_registry
 from occi_operator.strict_yaml import YamlError, line_of, load_yaml
 
+from .catalog_kinds import ProviderKind
+from .catalog_platform import AppTemplateSection, PlatformResourceTemplateSection
 from .errors import CatalogError
 
 __all__ = [
@@ -81,9 +89,11 @@ Title = Annotated[str, Field(min_length=1, description="Human-readable title.")]
 class DuplicateTemplateError(ValueError):
     """Two templates of a catalog share a term (or a type identifier)."""
 
-    def __init__(self, section: str, index: int, term: str, first: str) -> None:
+    def __init__(
+        self, section: str, index: int, term: str, first: str, what: str | None = None
+    ) -> None:
         self.section, self.index, self.term = section, index, term
-        super().__init__(f"term {term!r} is already used by {first}")
+        super().__init__(f"{what or f'term {term!r}'} is already used by {first}")
 
 
 #: The compute kind's attribute definitions, by name, that templates give defaults to.
@@ -204,13 +214,21 @@ class Catalog(BaseModel):
 
     os_tpl: OsTemplateSection = OsTemplateSection()
     resource_tpl: ResourceTemplateSection = ResourceTemplateSection()
+    app_tpl: AppTemplateSection = AppTemplateSection()
+    res_tpl: PlatformResourceTemplateSection = PlatformResourceTemplateSection()
+    kinds: tuple[ProviderKind, ...] = ()
 
     @model_validator(mode="after")
     def _terms_are_unique(self) -> Catalog:
-        seen: dict[str, str] = {}  # type identifier -> where it was first used
-        sections: list[tuple[str, str, tuple[_Entry, ...]]] = [
+        standard = standard_registry()
+        seen = {c.type_id: "a standard category" for c in standard}  # type id -> first use
+        paths = {str(c.location): f"the collection of {c.type_id}"
+                 for c in standard if isinstance(c, Kind | Mixin) and c.location}
+        sections: list[tuple[str, str, tuple[Any, ...]]] = [
             ("os_tpl", self.os_tpl.scheme, self.os_tpl.templates),
             ("resource_tpl", self.resource_tpl.scheme, self.resource_tpl.templates),
+            ("app_tpl", self.app_tpl.scheme, self.app_tpl.templates),
+            ("res_tpl", self.res_tpl.scheme, self.res_tpl.templates),
         ]
         for section, scheme, templates in sections:
             for index, template in enumerate(templates):
@@ -218,6 +236,16 @@ class Catalog(BaseModel):
                 if type_id in seen:
                     raise DuplicateTemplateError(section, index, template.term, seen[type_id])
                 seen[type_id] = f"{section}.templates[{index}]"
+        for index, kind in enumerate(self.kinds):
+            if kind.type_id in seen:
+                raise DuplicateTemplateError("kinds", index, kind.term, seen[kind.type_id],
+                                             f"type id {kind.type_id}")
+            # Entities live inside a collection, so a collection inside another is taken too.
+            inside = next((path for path in paths if kind.collection.startswith(path)), None)
+            if inside is not None:
+                raise DuplicateTemplateError("kinds", index, kind.term, paths[inside],
+                                             f"location {kind.collection}")
+            seen[kind.type_id] = paths[kind.collection] = f"kinds[{index}]"
         return self
 
     def os_tpl_mixins(self) -> tuple[Mixin, ...]:
@@ -230,9 +258,20 @@ class Catalog(BaseModel):
         compute, scheme = compute_definitions(), self.resource_tpl.scheme
         return tuple(t.mixin(scheme, compute) for t in self.resource_tpl.templates)
 
+    def platform_mixins(self) -> tuple[Mixin, ...]:
+        """One mixin per app_tpl template, then one per res_tpl template, in file order."""
+        database = standard_registry().mixin(v.DATABASE_MIXIN)
+        app = tuple(t.mixin(self.app_tpl.scheme, database) for t in self.app_tpl.templates)
+        return app + tuple(t.mixin(self.res_tpl.scheme) for t in self.res_tpl.templates)
+
     def mixins(self) -> tuple[Mixin, ...]:
-        """Every template mixin: os_tpl first, then resource_tpl."""
-        return self.os_tpl_mixins() + self.resource_tpl_mixins()
+        """Every template mixin: os_tpl, resource_tpl, app_tpl, then res_tpl."""
+        return self.os_tpl_mixins() + self.resource_tpl_mixins() + self.platform_mixins()
+
+    def categories(self) -> tuple[Kind | Mixin | Action, ...]:
+        """Every category the catalog adds: the template mixins, the provider kinds and
+        their actions."""
+        return (*self.mixins(), *(c for kind in self.kinds for c in kind.categories()))
 
     def find(self, type_id: str) -> Mixin | None:
         """The template mixin with this type identifier, if the catalog has one."""
@@ -248,7 +287,8 @@ def parse_catalog(text: str, *, source: str) -> Catalog:
     if data is None:
         data = {}
     if not isinstance(data, Mapping):
-        raise CatalogError("expected a mapping with os_tpl and resource_tpl sections",
+        raise CatalogError("expected a mapping with os_tpl, resource_tpl, app_tpl, res_tpl "
+                           "and kinds sections",
                            source=source, line=1)
     try:
         return Catalog.model_validate(data)
@@ -282,15 +322,17 @@ def _catalog_error(
     more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
     cause = (error.get("ctx") or {}).get("error")
     if isinstance(cause, DuplicateTemplateError):
-        path: tuple[str | int, ...] = (cause.section, "templates", cause.index)
+        path: tuple[str | int, ...] = (
+            (cause.section, cause.index) if cause.section == "kinds"
+            else (cause.section, "templates", cause.index)
+        )
         return CatalogError(
             f"{cause}{more}", source=source, line=line_of(root, path), section=cause.section,
             index=cause.index, term=cause.term, field="term",
         )
     loc = tuple(error["loc"])
     section = str(loc[0]) if loc else None
-    index = loc[2] if len(loc) > 2 and loc[1] == "templates" and isinstance(loc[2], int) else None
-    rest = loc[3:] if index is not None else loc[1:]
+    index, rest = _entry(loc)
     term = _raw_term(data, section, index)
     problem = error["msg"] if error["type"] != "extra_forbidden" else "unknown field"
     received = error.get("input")
@@ -304,12 +346,22 @@ def _catalog_error(
     )
 
 
+def _entry(loc: tuple[Any, ...]) -> tuple[int | None, tuple[Any, ...]]:
+    """The entry index in a validation error's location, and the field path after it."""
+    if len(loc) > 2 and loc[1] == "templates" and isinstance(loc[2], int):
+        return loc[2], loc[3:]
+    if len(loc) > 1 and loc[0] == "kinds" and isinstance(loc[1], int):
+        return loc[1], loc[2:]
+    return None, loc[1:]
+
+
 def _raw_term(data: Mapping[str, Any], section: str | None, index: int | None) -> str | None:
     """The term an entry was given in the file, when it has a readable one."""
     if section is None or index is None:
         return None
     try:
-        term = data[section]["templates"][index]["term"]
+        entries = data[section] if section == "kinds" else data[section]["templates"]
+        term = entries[index]["term"]
     except (KeyError, IndexError, TypeError):
         return None
     return term if isinstance(term, str) else None

@@ -89,7 +89,8 @@ class CatalogError(Exception):
         self.section, self.index, self.term, self.field = section, index, term, field
         where = f"catalog {source}" + (f", line {line}" if line is not None else "")
         if section is not None:
-            where += f": {section}" + (f".templates[{index}]" if index is not None else "")
+            entry = f"[{index}]" if section == "kinds" else f".templates[{index}]"
+            where += f": {section}" + (entry if index is not None else "")
             where += f" (term {term!r})" if term is not None else ""
         if field is not None:
             where += f", field {field!r}"

@@ -1,4 +1,4 @@
-"""The embedded endpoint's domain: OCCI Infrastructure over the store, without HTTP.
+"""The embedded endpoint's domain: OCCI Infrastructure and Platform over the store.
 
 :class:`Infrastructure` is what every route calls: one synchronous method per verb and
 path of GFD.223's table. It takes and returns canonical models (:mod:`occi_operator.occi
@@ -10,9 +10,10 @@ no background task is needed, and each write is one store transaction: a refused
 leaves nothing behind.
 
 What the rules are lives next door: entities and templates in :mod:`.service_entities`,
-links and addresses in :mod:`.service_links`, actions in :mod:`.service_actions`,
-categories and user mixins in :mod:`.service_categories`, delays in :mod:`.simulation`,
-faults in :mod:`.faults`. Imports no web layer.
+links and addresses in :mod:`.service_links`, platform kinds in :mod:`.service_platform`
+(provider kinds from the catalog need no rules of their own), actions in
+:mod:`.service_actions`, categories and user mixins in :mod:`.service_categories`, delays
+in :mod:`.simulation`, faults in :mod:`.faults`. Imports no web layer.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from .service_actions import ActionOutcome, ActionRunner
 from .service_categories import Categories
 from .service_entities import merge_partial, merge_replacement, remove_mixin
 from .service_links import LinkRules, local_path
+from .service_platform import PlatformRules
 from .service_queries import Page, query_of
 from .service_writes import EntityWriter
 from .settings import EndpointSettings
@@ -80,13 +82,14 @@ class Infrastructure:
         self._store, self._settings = store, settings
         self._rng = rng if rng is not None else random.Random(settings.faults.seed)  # noqa: S311 - simulation dice
         self.faults = FaultInjector(settings.faults, rng=self._rng)
-        fixed = CategoryRegistry([*standard_registry(), *catalog.mixins()])
+        fixed = CategoryRegistry([*standard_registry(), *catalog.categories()])
         self._categories = Categories(fixed, store.list_user_mixins())
         self.simulation = Simulation(store, clock=clock, faults=self.faults)
         self._links = LinkRules(store, registry=lambda: self.registry, rng=self._rng,
                                 base_url=settings.base_url)
         self._writer = EntityWriter(
             store, categories=lambda: self._categories, links=self._links,
+            platform=PlatformRules(store, base_url=settings.base_url),
             simulation=self.simulation, delay=settings.provisioning_delay_seconds,
         )
         self._actions = ActionRunner(

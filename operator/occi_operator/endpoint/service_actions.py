@@ -4,8 +4,9 @@ The states table of :mod:`occi_operator.occi.states` decides whether an action f
 the entity's kind defines but its state does not offer is a 409 naming the state and the
 actions possible now; an action the kind does not define is a 400. What they do:
 
-* compute ``start`` (and network ``up``, storage ``online``) takes the provisioning
-  delay: the state changes when it has passed (at once with a delay of 0);
+* compute ``start`` (and network ``up``, storage ``online``, the platform's ``start`` of
+  an application or component) takes the provisioning delay: the state changes when it
+  has passed (at once with a delay of 0);
 * ``stop``, ``restart``, ``suspend``, ``down``, ``offline`` change the state at once;
 * ``save`` keeps the compute active and creates a new os_tpl user mixin from it (named
   by the ``name`` parameter, else generated), which :class:`ActionOutcome` carries so
@@ -45,7 +46,7 @@ __all__ = ["SAVED_OS_TPL_SCHEME", "ActionOutcome", "ActionRunner"]
 SAVED_OS_TPL_SCHEME = "http://occi-operator.dev/occi/os_tpl/saved#"
 _TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}")
 #: Actions whose state change takes the provisioning delay.
-_DELAYED = frozenset({v.COMPUTE_START, v.NETWORK_UP, v.STORAGE_ONLINE})
+_DELAYED = frozenset({v.COMPUTE_START, v.NETWORK_UP, v.STORAGE_ONLINE, v.PLATFORM_START})
 #: OCCI 1.1 storage actions: a transitional state, then online after the delay.
 _TRANSITIONAL = frozenset({v.STORAGE_BACKUP, v.STORAGE_SNAPSHOT, v.STORAGE_RESIZE})
 

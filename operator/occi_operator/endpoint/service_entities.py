@@ -3,10 +3,11 @@
 The rules, for every kind:
 
 * **mixins** must be known, must apply to the entity's kind, and an entity carries at
-  most one template of each family (os_tpl, resource_tpl). Assigning a resource_tpl
-  replaces the one the entity had, and its values (cores, memory…) replace the old
-  template's: a resize. A value the same request changes explicitly wins over the
-  template. The os_tpl cannot change once set (that would be a rebuild);
+  most one template of each family (os_tpl, resource_tpl, and the platform's app_tpl,
+  res_tpl). Assigning a resource_tpl (res_tpl) replaces the one the entity had, and its
+  values (cores, memory…) replace the old template's: a resize. A value the same request
+  changes explicitly wins over the template. The os_tpl and the app_tpl cannot change
+  once set (that would be a rebuild, or a database of another engine);
 * **defaults** come from the kind and the mixins (a mixin's default overrides the
   kind's): a ``small`` compute gets 1 core and 2 GiB, a new compute ``inactive``;
 * **creates** must carry every required attribute the provider does not assign;
@@ -33,11 +34,17 @@ from occi_operator.occi.errors import InvalidAttributeError, UnknownCategoryErro
 from occi_operator.occi.registry import CategoryRegistry
 from occi_operator.occi.states import STATE_ATTRIBUTES
 from occi_operator.occi.validation import PROVIDER_ASSIGNED_ATTRIBUTES
-from occi_operator.occi.vocabulary import OS_TPL_MIXIN, RESOURCE_TPL_MIXIN
+from occi_operator.occi.vocabulary import (
+    APP_TPL_MIXIN,
+    OS_TPL_MIXIN,
+    RES_TPL_MIXIN,
+    RESOURCE_TPL_MIXIN,
+)
 
 from .errors import BadRequestError
 
 __all__ = [
+    "FIXED_FAMILIES",
     "TEMPLATE_FAMILIES",
     "invalid_request",
     "merge_partial",
@@ -50,7 +57,9 @@ __all__ = [
 E = TypeVar("E", bound=Entity)
 
 #: The template families an entity has at most one mixin of.
-TEMPLATE_FAMILIES = (OS_TPL_MIXIN, RESOURCE_TPL_MIXIN)
+TEMPLATE_FAMILIES = (OS_TPL_MIXIN, RESOURCE_TPL_MIXIN, APP_TPL_MIXIN, RES_TPL_MIXIN)
+#: The families whose template cannot change once an entity has one.
+FIXED_FAMILIES = (OS_TPL_MIXIN, APP_TPL_MIXIN)
 #: Attributes the endpoint alone sets: the state and its message of every kind.
 PROVIDER_OWNED = frozenset(
     {*STATE_ATTRIBUTES.values(), *(name + ".message" for name in STATE_ATTRIBUTES.values())}
@@ -75,7 +84,7 @@ def invalid_request(what: str) -> Iterator[None]:
 
 
 def template_family(registry: CategoryRegistry, mixin: str) -> str | None:
-    """``os_tpl`` or ``resource_tpl`` mixin's family type id, for a template; else None."""
+    """The family (os_tpl, resource_tpl, app_tpl, res_tpl) of a template; else None."""
     if mixin in TEMPLATE_FAMILIES:
         return None
     ancestors = {known.type_id for known in registry.with_dependencies([mixin])}
@@ -146,13 +155,14 @@ def _replace_templates(
 ) -> tuple[str, ...]:
     """``current`` plus ``wanted``; a template in ``wanted`` replaces its family's old one."""
     replaced = {template_family(registry, m) for m in wanted} - {None}
-    old_os = [m for m in current if template_family(registry, m) == OS_TPL_MIXIN]
-    new_os = [m for m in wanted if template_family(registry, m) == OS_TPL_MIXIN]
-    if old_os and new_os and old_os != new_os[:1]:
-        raise BadRequestError(
-            f"{what}: the os_tpl cannot change from {old_os[0]} to {new_os[0]}: the endpoint "
-            "does not rebuild instances; create a new one"
-        )
+    for family in FIXED_FAMILIES:
+        old = [m for m in current if template_family(registry, m) == family]
+        new = [m for m in wanted if template_family(registry, m) == family]
+        if old and new and old != new[:1]:
+            raise BadRequestError(
+                f"{what}: the {_term(family)} cannot change from {old[0]} to {new[0]}: the "
+                "endpoint does not rebuild instances; create a new one"
+            )
     kept = [m for m in current if template_family(registry, m) not in replaced]
     return tuple(dict.fromkeys([*kept, *wanted]))
 
@@ -228,11 +238,12 @@ def merge_replacement(registry: CategoryRegistry, old: E, new: Entity, *, what: 
     """A PUT of a stored entity: the mutable part is replaced, the rest kept.
 
     Immutable and provider-assigned attributes the request leaves out keep their values,
-    and so does the os_tpl when the request names none.
+    and so do the os_tpl and app_tpl when the request names none.
     """
     _same_kind(old, new, what)
-    keep_os = not any(template_family(registry, m) == OS_TPL_MIXIN for m in new.mixins)
-    carried = [m for m in old.mixins if keep_os and template_family(registry, m) == OS_TPL_MIXIN]
+    named = {template_family(registry, m) for m in new.mixins}
+    carried = [m for m in old.mixins if template_family(registry, m) in FIXED_FAMILIES
+               and template_family(registry, m) not in named]
     mixins = _replace_templates(registry, tuple(carried), new.mixins, what)
     definitions = registry.attribute_definitions(old.kind, old.mixins, strict=False)
     attributes = dict(new.attributes)

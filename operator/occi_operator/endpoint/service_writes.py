@@ -3,8 +3,9 @@
 :class:`EntityWriter` runs inside the caller's store transaction, so a request that fails
 half-way (a bad inline link after its resource was written) leaves nothing. It applies
 the rules of :mod:`.service_entities` and :mod:`.service_links`, stores the result and
-schedules provisioning: a new compute or network becomes ``active`` and a new storage
-``online`` after the provisioning delay (on the next advance with a delay of 0).
+schedules provisioning: a new compute, network, application or component becomes
+``active`` and a new storage ``online`` after the provisioning delay (on the next advance
+with a delay of 0). The platform kinds' own assignments are in :mod:`.service_platform`.
 
 Ids: the server assigns a random UUID; a client may choose its own id (a path segment
 of letters, digits, ``.``, ``_``, ``~`` and ``-``), which must be free on the whole
@@ -26,6 +27,7 @@ from .errors import BadRequestError, ConflictError
 from .service_categories import Categories
 from .service_entities import prepare_new
 from .service_links import LinkRules, check_network, interface_addresses, local_path
+from .service_platform import PlatformRules
 from .simulation import Simulation
 from .store import Record, Store
 
@@ -35,6 +37,7 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~\-]{0,127}")
 #: The state each resource kind reaches when provisioning ends.
 PROVISIONED_STATES = {
     v.COMPUTE_KIND: v.STATE_ACTIVE, v.NETWORK_KIND: v.STATE_ACTIVE, v.STORAGE_KIND: v.STATE_ONLINE,
+    v.APPLICATION_KIND: v.STATE_ACTIVE, v.COMPONENT_KIND: v.STATE_ACTIVE,
 }
 
 
@@ -51,6 +54,7 @@ class EntityWriter:
         *,
         categories: Callable[[], Categories],
         links: LinkRules,
+        platform: PlatformRules,
         simulation: Simulation,
         delay: float,
     ) -> None:
@@ -58,6 +62,7 @@ class EntityWriter:
         self._store = store
         self._categories = categories
         self._links = links
+        self._platform = platform
         self._simulation = simulation
         self._delay = delay
 
@@ -97,6 +102,7 @@ class EntityWriter:
         registry = self._categories().registry
         prepared = prepare_new(registry, resource.model_copy(update={"links": ()}), what=what)
         prepared = check_network(prepared, what=what)
+        prepared = self._platform.assign_resource(registry, prepared)
         self._store.put_resource(prepared, create_only=True)
         location = str(prepared.location)
         for known in registry.lineage(prepared.kind):
@@ -113,6 +119,7 @@ class EntityWriter:
         link = self._links.ends(link, what=what)
         link = prepare_new(registry, link, what=what)
         link = self._links.assign(link, what=what)
+        link = self._platform.assign_link(registry, link, what=what)
         self._store.put_link(link, create_only=True)
 
     def create_inline(self, link: Link, *, source: str, what: str) -> str:
@@ -152,7 +159,10 @@ class EntityWriter:
     ) -> None:
         """Store an updated entity; new inline links of ``request`` are created."""
         if isinstance(merged, Link) and isinstance(existing.entity, Link):
-            self._store.put_link(self._links.check_change(existing.entity, merged, what=what))
+            changed_link = self._links.check_change(existing.entity, merged, what=what)
+            # A databaseLink added later gets its connection details then.
+            registry = self._categories().registry
+            self._store.put_link(self._platform.assign_link(registry, changed_link, what=what))
             return
         if not isinstance(merged, Resource):
             raise BadRequestError(f"{what}: the request describes a link; this is a resource")
