@@ -117,8 +117,8 @@ def test_standalone_never_runs_two_operators_during_a_rollout(render: Render) ->
 @pytest.mark.parametrize(
     ("values", "kinds"),
     [
-        pytest.param({}, set(), id="off-by-default"),
-        pytest.param({"metrics": {"enabled": True}}, {"Service"}, id="service-only"),
+        pytest.param({"metrics": {"enabled": False}}, set(), id="off"),
+        pytest.param({}, {"Service"}, id="service-by-default"),
         pytest.param({"metrics": {"enabled": True, "serviceMonitor": {"enabled": True}}},
                      {"Service", "ServiceMonitor"}, id="with-service-monitor"),
     ],
@@ -134,6 +134,9 @@ def test_metrics_objects_follow_metrics_enabled(
         assert port["targetPort"] == "metrics"
         container = _container(manifests)
         assert {"name": "metrics", "containerPort": 9090, "protocol": "TCP"} in container["ports"]
+        assert "--metrics-port=9090" in container["args"]
+    else:
+        assert "--metrics-port=0" in _container(manifests)["args"]
     if "ServiceMonitor" in kinds:
         (monitor,) = only(manifests, "ServiceMonitor")
         assert monitor.body["apiVersion"] == "monitoring.coreos.com/v1"

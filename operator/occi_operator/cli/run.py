@@ -62,6 +62,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--probe-port", type=int, metavar="PORT",
                         help="Port of the liveness/readiness endpoint GET /healthz "
                         "(default 0: off; the Helm chart uses 8080).")
+    parser.add_argument("--metrics-port", type=int, metavar="PORT",
+                        help="Port of the Prometheus metrics endpoint GET /metrics "
+                        "(default 0: off; the Helm chart uses 9090).")
     parser.add_argument("--operator-namespace", metavar="NAMESPACE",
                         help="Where the Secrets of ClusterOCCIEndpoints live.")
     parser.add_argument("--resync-period", type=float, metavar="SECONDS",
@@ -109,6 +112,8 @@ def settings_from(args: argparse.Namespace) -> OperatorSettings:
         given["peering"] = peering
     if args.probe_port is not None:
         given["probe"] = {"port": args.probe_port}
+    if args.metrics_port is not None:
+        given["metrics"] = {"port": args.metrics_port}
     if args.resync_period is not None:
         given["resync"] = {"default_period": args.resync_period}
     for flag, field in (

@@ -103,6 +103,9 @@ class Correction:
         self.records: dict[str, Any] = {}
         #: What the step is doing, for the message of an error it raises.
         self.doing: str | None = None
+        #: The spec fields found to differ, and those corrected (for the metrics).
+        self.drifted: list[str] = []
+        self.corrected: list[str] = []
 
     async def run(self, remote: Resource | Link) -> Outcome:
         """The outcome of observing ``remote`` (and of the one change it may have made)."""
@@ -166,6 +169,7 @@ class Correction:
         )
         desired = self.adapter.desired(self.spec, resolved)
         drifts = find_drift(self.adapter, self.spec, desired, remote, resolved)
+        self.drifted = [d.field for d in drifts]
         frozen = [d for d in drifts if not d.mutable]
         if frozen:
             return Outcome.terminal(
@@ -178,6 +182,7 @@ class Correction:
         if drifts:
             self.doing = f"updating {location}"
             await self.client.update(location, partial_update(desired, drifts, resolved, remote))
+            self.corrected = [d.field for d in drifts]
             self.poller.invalidate(self.client, location)
             message = "Corrected " + "; ".join(d.describe() for d in drifts)
             await self.kube.post_event(self.obj, type="Normal", reason="Updated", message=message)

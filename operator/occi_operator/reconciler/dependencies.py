@@ -105,6 +105,8 @@ class Dependencies:
     def __init__(self, kube: KubeApi, adapters: Iterable[Adapter[Any]]) -> None:
         self._kube = kube
         self._adapters = {adapter.kind: adapter for adapter in adapters}
+        #: The endpoint (kind, name) each object used at its last pass in this process.
+        self._used: dict[str, tuple[str, str]] = {}
 
     def rtype(self, kind: str) -> ResourceType:
         """The resource type of a managed kind."""
@@ -182,6 +184,22 @@ class Dependencies:
                 continue
             await self.guard(secret)
 
+    async def follow_endpoint(self, obj: KubeObject) -> None:
+        """Note the endpoint ``obj`` uses; when it moved to another one, release the old.
+
+        The API server refuses a change of ``endpointRef`` (a CEL rule); a cluster that
+        does not enforce it would otherwise leave the old endpoint guarded for ever. What
+        an object used is remembered per process: a change made while the operator was
+        down is not seen.
+        """
+        now = _endpoint_of(obj.spec)
+        before = self._used.get(obj.uid)
+        if now is not None:
+            self._used[obj.uid] = now
+        if before is not None and before != now:
+            logger.info("%s moved from %s/%s; releasing the old endpoint", obj.display, *before)
+            await self._release_endpoint(obj, *before)
+
     async def add_finalizer(self, obj: KubeObject) -> KubeObject:
         """Our finalizer on ``obj``, added just before its first remote write."""
         if FINALIZER in obj.finalizers:
@@ -221,6 +239,7 @@ class Dependencies:
 
     async def release(self, obj: KubeObject) -> None:
         """After ``obj``'s remote side is gone: drop guards nothing else needs any more."""
+        self._used.pop(obj.uid, None)
         for reference in self._adapters[obj.type.kind].references:
             name = _ref_name(obj.spec, reference)
             if name is None:

@@ -44,6 +44,7 @@ from occi_operator.occi.client import (
     KeystonePasswordCredentials,
     NoCredentials,
     OCCIClient,
+    RequestObserver,
     TokenCredentials,
 )
 
@@ -55,6 +56,7 @@ __all__ = [
     "ENDPOINTS",
     "EndpointLease",
     "EndpointPool",
+    "endpoint_label",
     "selector_matches",
 ]
 
@@ -64,6 +66,13 @@ ENDPOINTS = custom(KIND_INFO.plural, KIND_INFO.kind)
 CLUSTER_ENDPOINTS = custom(CLUSTER_KIND_INFO.plural, CLUSTER_KIND_INFO.kind, namespaced=False)
 
 ClientFactory = Callable[[EndpointConfig], OCCIClient]
+#: The request observer of an endpoint object, from its label (see :func:`endpoint_label`).
+ObserverFactory = Callable[[str], RequestObserver]
+
+
+def endpoint_label(kind: str, namespace: str, name: str) -> str:
+    """How metrics name an endpoint object: ``namespace/name``, or ``name`` when cluster-wide."""
+    return name if kind == EndpointKind.CLUSTER.value else f"{namespace}/{name}"
 
 
 @dataclass(frozen=True)
@@ -118,10 +127,14 @@ class EndpointPool:
         *,
         operator_namespace: str = "default",
         client_factory: ClientFactory = OCCIClient,
+        observers: ObserverFactory | None = None,
     ) -> None:
         self._kube = kube
         self._operator_namespace = operator_namespace
         self._factory = client_factory
+        self._observers = observers
+        #: Leases not yet released, per client (OCCIClient hashes by identity).
+        self._holders: dict[OCCIClient, int] = {}
         self._clients: dict[tuple[str, str, str], tuple[tuple[Any, ...], OCCIClient]] = {}
         self._files = tempfile.TemporaryDirectory(prefix="occi-operator-tls-")
         self._resync_periods: dict[tuple[str, str, str], str | None] = {}
@@ -141,7 +154,32 @@ class EndpointPool:
             await client.aclose()
         self._clients.clear()
         self._retired.clear()
+        self._holders.clear()
         self._files.cleanup()
+
+    @property
+    def retired(self) -> tuple[OCCIClient, ...]:
+        """Clients replaced by a newer one and still leased (closed on their last release)."""
+        return tuple(self._retired)
+
+    async def release(self, lease: EndpointLease) -> None:
+        """Hand back ``lease`` (exactly once): a retired client closes with its last lease."""
+        client = lease.client
+        count = self._holders.get(client, 0) - 1
+        if count > 0:
+            self._holders[client] = count
+            return
+        self._holders.pop(client, None)
+        if any(client is old for old in self._retired):
+            self._retired = [old for old in self._retired if old is not client]
+            await client.aclose()
+
+    async def _retire(self, client: OCCIClient) -> None:
+        # Passes under way may still hold the old client: it closes with their last lease.
+        if self._holders.get(client, 0) > 0:
+            self._retired.append(client)
+        else:
+            await client.aclose()
 
     async def lease(self, namespace: str, ref: EndpointRef) -> EndpointLease:
         """The client for ``ref`` as seen from ``namespace``; OutcomeError when unusable."""
@@ -194,18 +232,22 @@ class EndpointPool:
         cached = self._clients.get(key)
         if cached is None or cached[0] != fingerprint:
             config = self._config(spec, credentials_secret, ca_secret, ref)
+            if self._observers is not None:
+                observer = self._observers(endpoint_label(*key))
+                config = config.model_copy(update={"observer": observer})
             if cached is not None:
                 logger.info("endpoint %s/%s changed; building a new client", *key[1:])
-                # Passes under way still hold the old client: it is closed with the pool.
-                self._retired.append(cached[1])
+                await self._retire(cached[1])
             self._clients[key] = (fingerprint, self._factory(config))
+        client = self._clients[key][1]
+        self._holders[client] = self._holders.get(client, 0) + 1
         secrets = tuple(
             (secret_namespace, secret.name)
             for secret in (credentials_secret, ca_secret)
             if secret is not None
         )
         return EndpointLease(
-            client=self._clients[key][1],
+            client=client,
             endpoint=endpoint,
             default_resync_period=spec.default_resync_period,
             secrets=secrets,

@@ -50,6 +50,7 @@ from .endpoints import EndpointLease, EndpointPool
 from .failures import Backoff, ErrorDelays, outcome_of
 from .kube import KubeApi, KubeError, KubeNotFoundError, KubeObject
 from .lookup import Lookup
+from .metrics import OperatorMetrics
 from .outcome import Outcome, OutcomeError
 from .poller import CollectionPoller
 from .resolution import resolve
@@ -100,8 +101,10 @@ class Reconciler:
         poller: CollectionPoller | None = None,
         policy: ResyncPolicy | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        metrics: OperatorMetrics | None = None,
     ) -> None:
         self.adapters = {adapter.kind: adapter for adapter in adapters}
+        self.metrics = metrics
         self.kube = kube
         self.endpoints = endpoints
         self.dependencies = Dependencies(kube, self.adapters.values())
@@ -139,7 +142,10 @@ class Reconciler:
             if current is None:
                 return Outcome.done("The object is gone")
             one = _Pass(self, current)
-            outcome = await (one.run_delete() if deleting else one.run())
+            try:
+                outcome = await (one.run_delete() if deleting else one.run())
+            finally:
+                await one.release()
             self._written[obj.uid] = one.obj.resource_version
             return self._backoff.apply(obj.uid, outcome)
 
@@ -186,6 +192,12 @@ class _Pass:
         if self._lease is None:
             raise RuntimeError("the endpoint is used before it was leased")
         return self._lease
+
+    async def release(self) -> None:
+        """Hand the endpoint lease back to the pool (a retired client may close then)."""
+        if self._lease is not None:
+            lease, self._lease = self._lease, None
+            await self.r.endpoints.release(lease)
 
     # Edges.
 
@@ -265,6 +277,7 @@ class _Pass:
         self._lease = await self.r.endpoints.lease(
             self.obj.namespace or "", self.spec.endpoint_ref
         )
+        await self.r.dependencies.follow_endpoint(self.obj)
         found = await self._find()
         if found is None:
             return await self._create()
@@ -406,6 +419,9 @@ class _Pass:
             self.mirror = correction.mirror
             self.fields.update(correction.records)
             self.doing = correction.doing or self.doing
+            if self.r.metrics is not None:
+                self.r.metrics.drifted(self.obj.type.kind, found=correction.drifted,
+                                       corrected=correction.corrected)
         if outcome.ready:
             self.r.poller.settled(self.obj.uid)
             collection = await self._collection()

@@ -30,6 +30,7 @@ from .contract import Adapter
 from .dependencies import FINALIZER
 from .endpoints import CLUSTER_ENDPOINTS, ENDPOINTS
 from .kube import KubeApi, KubeObject, KubernetesApi, ResourceType, custom
+from .metrics import serve
 from .outcome import Outcome
 from .runtime import Runtime, build_runtime
 from .settings import KubernetesSettings, LogFormat, OperatorSettings
@@ -266,6 +267,12 @@ async def run_operator(
         log_format=kopf.LogFormat.JSON if settings.log_format is LogFormat.JSON
         else kopf.LogFormat.FULL,
     )
+    # Our own aiohttp site beside kopf's probe: kopf's health reporter serves only /healthz.
+    metrics = settings.metrics
+    server = (
+        await serve(runtime.metrics.registry, host=metrics.host, port=metrics.port)
+        if metrics.port else None
+    )
     try:
         await kopf.operator(
             registry=registry,
@@ -279,4 +286,6 @@ async def run_operator(
             ready_flag=ready_flag,
         )
     finally:
+        if server is not None:
+            await server.cleanup()
         await runtime.aclose()

@@ -83,6 +83,13 @@ def custom(plural: str, kind: str, *, namespaced: bool = True) -> ResourceType:
 SECRETS = ResourceType("", "v1", "secrets", "Secret")
 
 
+def _timestamp(value: Any) -> str | None:
+    """A metadata timestamp as text (kopf's bodies carry text, the client's datetimes)."""
+    if value is None or value == "":
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 @dataclass(frozen=True)
 class KubeObject:
     """A snapshot of one Kubernetes object, as the flow reads it."""
@@ -99,6 +106,9 @@ class KubeObject:
     annotations: Mapping[str, str] = field(default_factory=dict)
     finalizers: tuple[str, ...] = ()
     deleting: bool = False
+    #: ``metadata.creationTimestamp`` and ``deletionTimestamp`` as sent (RFC 3339), if any.
+    created: str | None = None
+    deleted: str | None = None
     #: The uids of the objects named in ``metadata.ownerReferences``.
     owner_uids: tuple[str, ...] = ()
 
@@ -119,6 +129,8 @@ class KubeObject:
             annotations=dict(meta.get("annotations") or {}),
             finalizers=tuple(meta.get("finalizers") or ()),
             deleting=bool(meta.get("deletionTimestamp")),
+            created=_timestamp(meta.get("creationTimestamp")),
+            deleted=_timestamp(meta.get("deletionTimestamp")),
             owner_uids=tuple(str(o.get("uid", "")) for o in meta.get("ownerReferences") or ()),
         )
 

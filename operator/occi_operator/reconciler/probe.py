@@ -48,9 +48,13 @@ class EndpointProbe:
         fields: dict[str, Any] = {}
         try:
             lease = await self._endpoints.lease_endpoint(endpoint)
-            query = await lease.client.discover(refresh=True)
+            try:
+                query = await lease.client.discover(refresh=True)
+                rendering = (lease.client.renderings or (lease.client.config.rendering,))[0]
+            finally:
+                await self._endpoints.release(lease)
             fields = {
-                "rendering": (lease.client.renderings or (lease.client.config.rendering,))[0],
+                "rendering": rendering,
                 "os_templates": sorted(m.term for m in templates(query, TemplateFamily.OS)),
                 "resource_templates": sorted(
                     m.term for m in templates(query, TemplateFamily.RESOURCE)

@@ -25,6 +25,7 @@ from .endpoints import EndpointPool
 from .failures import ErrorDelays
 from .flow import FlowTimings, Reconciler
 from .kube import KubeApi, KubeObject
+from .metrics import OperatorMetrics
 from .outcome import Outcome, OutcomeKind
 from .poller import CollectionPoller
 from .probe import EndpointProbe
@@ -43,6 +44,7 @@ class Runtime:
     policy: ResyncPolicy
     now: Callable[[], datetime]
     endpoint_probe: EndpointProbe
+    metrics: OperatorMetrics
     #: Objects whose last resync failed transiently: their change handlers are done, so
     #: only the resync timer retries them (after the backed-off delay), Ready or not.
     retrying: set[str] = field(default_factory=set)
@@ -85,7 +87,10 @@ class Runtime:
         """Whether a restarted operator may skip the object: Ready, handled, recently synced."""
         handled = obj.status.get("observedGeneration") == obj.generation
         requested = pending_request(obj) is not None
-        return handled and not requested and is_ready(obj) and not self._due(obj)
+        fresh = handled and not requested and is_ready(obj) and not self._due(obj)
+        if fresh:
+            self.metrics.seen(obj)  # skipped, yet counted as its status says
+        return fresh
 
     def _due(self, obj: KubeObject) -> bool:
         due_in = self.reconciler.memory.due_in(
@@ -95,11 +100,14 @@ class Runtime:
 
     async def reconcile(self, obj: KubeObject) -> Outcome:
         """One pass over ``obj``."""
-        return await self.reconciler.reconcile(obj)
+        outcome = await self.reconciler.reconcile(obj)
+        self.metrics.passed(obj.type.kind, outcome)
+        return outcome
 
     async def resync(self, obj: KubeObject) -> Outcome:
         """One resync pass over ``obj``; a transient failure keeps it due for the retry."""
         outcome = await self.reconciler.reconcile(obj)
+        self.metrics.passed(obj.type.kind, outcome)
         if outcome.kind is OutcomeKind.TRANSIENT:
             self.retrying.add(obj.uid)
         else:
@@ -109,7 +117,11 @@ class Runtime:
     async def delete(self, obj: KubeObject) -> Outcome:
         """One deletion pass over ``obj``."""
         self.retrying.discard(obj.uid)
-        return await self.reconciler.delete(obj)
+        outcome = await self.reconciler.delete(obj)
+        self.metrics.passed(obj.type.kind, outcome)
+        if outcome.ready:
+            self.metrics.deleted(obj)
+        return outcome
 
     async def probe(self, endpoint: KubeObject) -> Outcome:
         """Read an endpoint object's ``/-/`` and write its status."""
@@ -139,10 +151,16 @@ def build_runtime(
             max_backoff=timing.max_backoff,
         ),
     )
+    adapters = default_adapters()
+    metrics = OperatorMetrics(kinds=(adapter.kind for adapter in adapters), now=now)
     endpoints = EndpointPool(
-        kube, operator_namespace=settings.operator_namespace, client_factory=client_factory
+        kube, operator_namespace=settings.operator_namespace, client_factory=client_factory,
+        observers=metrics.request_observer,
     )
-    status = StatusWriter(kube, now=now, sync_refresh=settings.resync.sync_time_refresh)
+    status = StatusWriter(
+        kube, now=now, sync_refresh=settings.resync.sync_time_refresh,
+        observer=metrics.status_written,
+    )
     policy = ResyncPolicy(
         default_period=settings.resync.default_period, jitter=settings.resync.jitter
     )
@@ -150,13 +168,16 @@ def build_runtime(
     reconciler = Reconciler(
         kube=kube,
         endpoints=endpoints,
-        adapters=default_adapters(),
+        adapters=adapters,
         status=status,
         timings=timings,
         now=now,
         memory=memory,
         poller=CollectionPoller(now=now, memory=memory),
         policy=policy,
+        metrics=metrics,
     )
     probe = EndpointProbe(endpoints=endpoints, status=status, delays=timings.errors, now=now)
-    return Runtime(reconciler=reconciler, policy=policy, now=now, endpoint_probe=probe)
+    return Runtime(
+        reconciler=reconciler, policy=policy, now=now, endpoint_probe=probe, metrics=metrics
+    )

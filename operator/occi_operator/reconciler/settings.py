@@ -27,6 +27,7 @@ __all__ = [
     "CONFIG_ENV",
     "KubernetesSettings",
     "LogFormat",
+    "MetricsSettings",
     "OperatorSettings",
     "PeeringSettings",
     "ProbeSettings",
@@ -134,6 +135,27 @@ class ProbeSettings(BaseModel):
         return f"http://{self.host}:{self.port}/healthz" if self.port else None
 
 
+class MetricsSettings(BaseModel):
+    """The HTTP endpoint of the Prometheus metrics (GET /metrics)."""
+
+    model_config = _MODEL
+
+    host: str = Field(
+        default="0.0.0.0",  # noqa: S104 - Prometheus scrapes from outside the pod
+        min_length=1,
+        description="The address the metrics endpoint listens on.",
+    )
+    # Off by default for the same reason as the probes: a fixed port is often taken on a
+    # laptop or in a test run. The Helm chart turns it on (9090).
+    port: int = Field(
+        default=0,
+        ge=0,
+        le=65535,
+        description="The port of the metrics endpoint (GET /metrics), 9090 in the Helm "
+        "chart; 0 (the default) turns it off.",
+    )
+
+
 class ResyncSettings(BaseModel):
     """How often remote resources are read again."""
 
@@ -232,11 +254,9 @@ class OperatorSettings(BaseSettings):
     log_level: str = Field(
         default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$", description="Log level."
     )
-    metrics_port: int | None = Field(
-        default=None,
-        ge=0,
-        le=65535,
-        description="Reserved: the port of the Prometheus metrics (a later issue).",
+    metrics: MetricsSettings = Field(
+        default_factory=MetricsSettings,
+        description="The Prometheus metrics endpoint.",
     )
     probe: ProbeSettings = Field(
         default_factory=ProbeSettings,

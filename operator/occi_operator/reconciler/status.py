@@ -39,6 +39,7 @@ from .outcome import Outcome, OutcomeKind
 __all__ = [
     "SECRET_ATTRIBUTES",
     "Mirror",
+    "StatusObserver",
     "StatusWriter",
     "format_time",
     "is_secret_attribute",
@@ -158,6 +159,11 @@ def _previous_conditions(status: Mapping[str, Any]) -> list[Condition]:
     return conditions
 
 
+#: Told of every status a pass ends with: (object before, object as stored, outcome).
+#: The metrics count objects with it (see :mod:`.metrics`).
+StatusObserver = Callable[[KubeObject, KubeObject, Outcome], None]
+
+
 class StatusWriter:
     """Composes and writes statuses; see the module docstring."""
 
@@ -167,10 +173,12 @@ class StatusWriter:
         *,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         sync_refresh: float = 3600.0,
+        observer: StatusObserver | None = None,
     ) -> None:
         self._kube = kube
         self._now = now
         self._sync_refresh = sync_refresh
+        self._observer = observer
 
     def compose(
         self,
@@ -233,9 +241,12 @@ class StatusWriter:
         """Write the composed status when it differs; returns the object as now stored."""
         status = self.compose(obj, outcome, mirror=mirror, fields=fields)
         if not self.changed(obj.status, status) and "lastSyncTime" not in status:
-            return obj
-        written = await self._kube.patch_status(obj, status)
-        await self._announce(obj, outcome)
+            written = obj
+        else:
+            written = await self._kube.patch_status(obj, status)
+            await self._announce(obj, outcome)
+        if self._observer is not None:
+            self._observer(obj, written, outcome)
         return written
 
     async def _announce(self, obj: KubeObject, outcome: Outcome) -> None:

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from occi_operator.api.v1alpha1.common import ConditionReason, ManagementPolicy, OnDelete
 from occi_operator.api.v1alpha1.lifecycle import LifecycleSpec
+from occi_operator.occi.client import OCCIClient
 from occi_operator.occi.errors import NotFoundError
 
 from .connection import ConnectionSecrets
@@ -106,7 +107,12 @@ class Teardown:
     async def _delete_remote(self, spec: LifecycleSpec) -> Outcome | None:
         """Delete the remote resource; an outcome while it lingers, None once it is gone."""
         lease = await self.endpoints.lease(self.obj.namespace or "", spec.endpoint_ref)
-        client = lease.client
+        try:
+            return await self._delete_with(lease.client)
+        finally:
+            await self.endpoints.release(lease)
+
+    async def _delete_with(self, client: OCCIClient) -> Outcome | None:
         location = self.obj.status.get("location")
         if not location and self.obj.status.get("createPending"):
             lookup = Lookup(client, self.adapter, marker_for(self.obj.uid))
