@@ -219,8 +219,8 @@ class EndpointSettings(BaseSettings):
     catalog: Path | None = Field(
         default=None,
         description=(
-            "A YAML file of os_tpl and resource_tpl templates; unset means the catalog "
-            "shipped with the package."
+            "A YAML file of os_tpl, resource_tpl, app_tpl and res_tpl templates and of "
+            "provider kinds; unset means the catalog shipped with the package."
         ),
     )
     base_url: str | None = Field(
