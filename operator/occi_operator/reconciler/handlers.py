@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from contextlib import nullcontext
 from typing import Any
 
 import kopf
@@ -62,14 +63,17 @@ def hand_over(outcome: Outcome) -> None:
         raise kopf.TemporaryError(outcome.message, delay=max(delay, 0.1))
 
 
-async def guarded(runtime: Runtime, what: str, call: Any) -> Outcome:
+async def guarded(
+    runtime: Runtime, what: str, call: Any, *, about: KubeObject | None = None
+) -> Outcome:
     """The handler edge: a bug becomes a retry with a summary, never a crash or a secret.
 
     Only the exception's type is logged; the traceback (which may quote values) only at
-    DEBUG level.
+    DEBUG level. Every line logged meanwhile names ``about`` and its endpoint.
     """
     try:
-        outcome: Outcome = await call
+        with runtime.log_context.about(about) if about else nullcontext():
+            outcome: Outcome = await call
     except Exception as exc:
         logger.error("%s failed unexpectedly (%s)", what, type(exc).__name__)
         logger.debug("%s failed unexpectedly", what, exc_info=True)
@@ -101,23 +105,25 @@ def _register(
 
     async def reconcile(body: Any, **_: Any) -> None:
         obj = KubeObject.from_body(rtype, body)
-        hand_over(await guarded(runtime, f"reconcile {obj.display}", runtime.reconcile(obj)))
+        hand_over(await guarded(runtime, f"reconcile {obj.display}", runtime.reconcile(obj),
+                                     about=obj))
 
     async def resume(body: Any, **_: Any) -> None:
         obj = KubeObject.from_body(rtype, body)
         if obj.deleting or runtime.fresh(obj):
             return  # a restart reads nothing that is not due: no storm
-        hand_over(await guarded(runtime, f"reconcile {obj.display}", runtime.reconcile(obj)))
+        hand_over(await guarded(runtime, f"reconcile {obj.display}", runtime.reconcile(obj),
+                                     about=obj))
 
     async def delete(body: Any, **_: Any) -> None:
         obj = KubeObject.from_body(rtype, body)
-        hand_over(await guarded(runtime, f"delete {obj.display}", runtime.delete(obj)))
+        hand_over(await guarded(runtime, f"delete {obj.display}", runtime.delete(obj), about=obj))
 
     async def resync(body: Any, **_: Any) -> None:
         obj = KubeObject.from_body(rtype, body)
         if not runtime.resync_due(obj):
             return
-        hand_over(await guarded(runtime, f"resync {obj.display}", runtime.resync(obj)))
+        hand_over(await guarded(runtime, f"resync {obj.display}", runtime.resync(obj), about=obj))
 
     kopf.on.create(**where, id="reconcile-create")(reconcile)
     kopf.on.update(**where, id="reconcile-update", field="spec")(reconcile)
@@ -143,7 +149,7 @@ def _register_endpoint(
         obj = KubeObject.from_body(rtype, body)
         if obj.deleting:
             return
-        hand_over(await guarded(runtime, f"probe {obj.display}", runtime.probe(obj)))
+        hand_over(await guarded(runtime, f"probe {obj.display}", runtime.probe(obj), about=obj))
 
     kopf.on.create(**where, id="probe-create")(probe)
     kopf.on.update(**where, id="probe-update", field="spec")(probe)
@@ -267,6 +273,7 @@ async def run_operator(
         log_format=kopf.LogFormat.JSON if settings.log_format is LogFormat.JSON
         else kopf.LogFormat.FULL,
     )
+    runtime.log_context.install()  # the object and its endpoint on every line of a pass
     # Our own aiohttp site beside kopf's probe: kopf's health reporter serves only /healthz.
     metrics = settings.metrics
     server = (

@@ -25,6 +25,7 @@ from .endpoints import EndpointPool
 from .failures import ErrorDelays
 from .flow import FlowTimings, Reconciler
 from .kube import KubeApi, KubeObject
+from .logcontext import LogContext
 from .metrics import OperatorMetrics
 from .outcome import Outcome, OutcomeKind
 from .poller import CollectionPoller
@@ -48,6 +49,8 @@ class Runtime:
     #: Objects whose last resync failed transiently: their change handlers are done, so
     #: only the resync timer retries them (after the backed-off delay), Ready or not.
     retrying: set[str] = field(default_factory=set)
+    #: The object and endpoint of each log line (installed by the kopf wiring).
+    log_context: LogContext = field(default_factory=LogContext)
 
     @property
     def adapters(self) -> tuple[Adapter[Any], ...]:
@@ -121,6 +124,7 @@ class Runtime:
         self.metrics.passed(obj.type.kind, outcome)
         if outcome.ready:
             self.metrics.deleted(obj)
+            self.log_context.forget(obj.uid)
         return outcome
 
     async def probe(self, endpoint: KubeObject) -> Outcome:
