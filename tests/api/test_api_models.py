@@ -217,9 +217,11 @@ def test_empty_namespace_selector_is_allowed() -> None:
 def test_kind_table() -> None:
     assert [info.kind for info in KINDS] == [
         "OCCIEndpoint", "ClusterOCCIEndpoint", "Network", "Storage", "Compute",
-        "NetworkInterface", "StorageLink",
+        "NetworkInterface", "StorageLink", "Application", "Component", "ComponentLink",
+        "OCCIResource",
     ]
     assert kind_info("Compute").occi_kind == vocabulary.COMPUTE_KIND
+    assert kind_info("ComponentLink").occi_kind == vocabulary.COMPONENTLINK_KIND
     assert kind_info("StorageLink").occi_kind == vocabulary.STORAGELINK_KIND
     assert all(info.occi_kind for info in MANAGED_KINDS)
     for info in KINDS:

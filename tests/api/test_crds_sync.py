@@ -29,7 +29,7 @@ def test_one_file_per_kind_named_after_group_and_plural() -> None:
     names = list(render_all())
     assert names == [file_name(info) for info in KINDS]
     assert "occi.occi-operator.dev_computes.yaml" in names
-    assert len(set(names)) == len(KINDS) == 7
+    assert len(set(names)) == len(KINDS) == 11
 
 
 def test_every_file_is_one_crd_with_the_generated_header() -> None:

@@ -13,7 +13,8 @@ from occi_operator.api.v1alpha1.endpoint import AuthType, OCCIEndpoint
 from occi_operator.api.v1alpha1.kinds import MANAGED_KINDS, kind_info
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-FILES = sorted(EXAMPLES.glob("*.yaml"))
+#: The infrastructure stack, then the PaaS stack (each applies on its own).
+FILES = sorted(EXAMPLES.glob("*.yaml")) + sorted(EXAMPLES.glob("paas/*.yaml"))
 
 
 def _documents() -> list[dict[str, Any]]:
@@ -24,7 +25,7 @@ def _named(kind: str) -> dict[str, dict[str, Any]]:
     return {doc["metadata"]["name"]: doc for doc in _documents() if doc["kind"] == kind}
 
 
-@pytest.mark.parametrize("path", FILES, ids=[path.name for path in FILES])
+@pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(EXAMPLES)) for p in FILES])
 def test_every_example_validates_against_its_model(path: Path) -> None:
     for doc in yaml.safe_load_all(path.read_text("utf-8")):
         if doc["kind"] == "Secret":
@@ -57,6 +58,20 @@ def test_every_reference_resolves_within_the_stack() -> None:
         ):
             if field in resource:
                 assert resource[field]["name"] in _named(kind), f"{doc['kind']}.{field}"
+        for end in ("source", "target"):
+            for field, kind in (("applicationRef", "Application"), ("componentRef", "Component")):
+                if field in resource.get(end, {}):
+                    assert resource[end][field]["name"] in _named(kind), f"{end}.{field}"
+
+
+def test_the_paas_stack_names_its_own_endpoint() -> None:
+    paas = [yaml.safe_load(p.read_text("utf-8")) for p in sorted(EXAMPLES.glob("paas/*.yaml"))]
+    assert {doc["kind"] for doc in paas} == {
+        "OCCIEndpoint", "Application", "Component", "ComponentLink", "OCCIResource"
+    }
+    (endpoint,) = [doc for doc in paas if doc["kind"] == "OCCIEndpoint"]
+    assert all(doc["spec"]["endpointRef"]["name"] == endpoint["metadata"]["name"]
+               for doc in paas if doc is not endpoint)
 
 
 def test_the_compute_uses_templates_and_user_data_from_the_secret() -> None:

@@ -64,7 +64,8 @@ def test_the_corpus_is_large_and_covers_every_layer_and_kind() -> None:
     kinds = {case.documents[-1]["kind"] for case in CASES}
     assert kinds == {
         "Compute", "Network", "Storage", "NetworkInterface", "StorageLink",
-        "OCCIEndpoint", "ClusterOCCIEndpoint",
+        "OCCIEndpoint", "ClusterOCCIEndpoint", "Application", "Component", "ComponentLink",
+        "OCCIResource",
     }
 
 

@@ -25,6 +25,10 @@ PLURALS = {
     "Storage": "storages",
     "NetworkInterface": "networkinterfaces",
     "StorageLink": "storagelinks",
+    "Application": "applications",
+    "Component": "components",
+    "ComponentLink": "componentlinks",
+    "OCCIResource": "occiresources",
 }
 
 

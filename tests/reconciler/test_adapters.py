@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,9 +33,13 @@ def spec(resource: dict[str, Any] | None, **lifecycle: Any) -> dict[str, Any]:
 
 def test_every_adapter_stays_small_and_names_its_kind() -> None:
     kinds = [a.kind for a in default_adapters()]
-    assert kinds == ["Network", "Storage", "Compute", "NetworkInterface", "StorageLink"]
+    assert kinds == ["Network", "Storage", "Compute", "NetworkInterface", "StorageLink",
+                     "Application", "Component", "ComponentLink", "OCCIResource"]
     for adapter in default_adapters():
         assert adapter.info.occi_kind == adapter.occi_kind
+    source = Path(__file__).resolve().parents[2] / "operator/occi_operator/reconciler/adapters"
+    for module in source.glob("[!_]*.py"):
+        assert len(module.read_text("utf-8").splitlines()) < 150, module.name
 
 
 @pytest.mark.parametrize(

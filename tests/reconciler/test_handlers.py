@@ -35,9 +35,10 @@ def test_the_registry_has_every_handler_of_every_kind(runtime: Runtime) -> None:
     spawning = registry._spawning.get_all_handlers()
     plurals = {h.selector.plural for h in changing}
     assert plurals == {"networks", "storages", "computes", "networkinterfaces", "storagelinks",
+                       "applications", "components", "componentlinks", "occiresources",
                        "occiendpoints", "clusterocciendpoints"}
-    assert len(changing) == 5 * 6 + 2 * 3  # + unpaused and reconcile-requested per kind
-    assert len(spawning) == 5
+    assert len(changing) == 9 * 6 + 2 * 3  # + unpaused and reconcile-requested per kind
+    assert len(spawning) == 9
     deletes = [h for h in changing if h.id == "delete"]
     assert all(not h.requires_finalizer for h in deletes)  # ours comes before the create
 

@@ -63,10 +63,10 @@ reconciler/kube.py and kopf's watchers; tests/chart/test_rbac_from_code.py compa
 */}}
 {{- define "occi-operator.namespacedRules" -}}
 - apiGroups: ["occi.occi-operator.dev"]
-  resources: ["computes", "networks", "storages", "networkinterfaces", "storagelinks", "occiendpoints"]
+  resources: ["computes", "networks", "storages", "networkinterfaces", "storagelinks", "applications", "components", "componentlinks", "occiresources", "occiendpoints"]
   verbs: ["get", "list", "watch", "patch"]
 - apiGroups: ["occi.occi-operator.dev"]
-  resources: ["computes/status", "networks/status", "storages/status", "networkinterfaces/status", "storagelinks/status", "occiendpoints/status"]
+  resources: ["computes/status", "networks/status", "storages/status", "networkinterfaces/status", "storagelinks/status", "applications/status", "components/status", "componentlinks/status", "occiresources/status", "occiendpoints/status"]
   verbs: ["patch"]
 - apiGroups: [""]
   resources: ["secrets"]

@@ -85,7 +85,8 @@ def _convert(node: Schema, defs: dict[str, Schema], path: str) -> Schema:
             out[key] = _convert(value, defs, f"{path}[]")
         else:
             out[key] = copy.deepcopy(value)
-    if "type" not in out:
+    # A node that preserves unknown fields may leave its type open (structural schemas).
+    if "type" not in out and not out.get("x-kubernetes-preserve-unknown-fields"):
         raise SchemaError(f"{path}: no type in {sorted(node)}")
     properties: dict[str, Schema] = node.get("properties", {})
     required = set(node.get("required", ()))

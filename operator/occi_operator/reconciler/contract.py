@@ -29,6 +29,12 @@ Secret ``spec.writeConnectionSecretToRef`` names (key to text; empty by default)
 mirror on top of the generic rule of :func:`~.status.is_secret_attribute`. A secret value
 MAY go into ``connection_details``, MUST NOT go into ``Observation.status``.
 
+An adapter whose objects name their OCCI kind themselves (the generic OCCIResource) sets
+``discovered`` and gives ``bind(spec, discovered)``: from what the endpoint's ``/-/``
+offers (:class:`Discovered`), an adapter for that one object (its kind, mixins and field
+table), or :class:`InvalidSpecError` naming what does not fit. The flow binds before it
+looks anything up.
+
 An adapter MUST NOT import kopf or kubernetes, write a spec or a status, sleep, retry or
 do I/O: ``desired``, ``observe`` and ``steps`` are pure functions of their arguments.
 Nothing that can fail happens after the remote create; later steps belong to the update
@@ -50,12 +56,15 @@ from occi_operator.api.v1alpha1.lifecycle import LifecycleSpec
 from occi_operator.occi.attributes import AttributeValue
 from occi_operator.occi.client import Contextualization, TemplateFamily
 from occi_operator.occi.entities import CORE_SUMMARY, ActionInvocation, Link, Resource
+from occi_operator.occi.registry import CategoryRegistry
 
 __all__ = [
     "MARKER_PREFIX",
     "ActionStep",
     "Adapter",
+    "Discovered",
     "FieldMapping",
+    "InvalidSpecError",
     "Observation",
     "Reference",
     "Resolved",
@@ -174,6 +183,24 @@ class ActionStep:
     records: Mapping[str, Any] = field(default_factory=dict)
 
 
+class InvalidSpecError(ValueError):
+    """The spec does not fit what the endpoint offers; the message names the field."""
+
+
+@dataclass(frozen=True)
+class Discovered:
+    """What an endpoint's query interface offers, for an adapter to bind to."""
+
+    #: The categories the endpoint lists in ``/-/``, as it lists them.
+    offered: CategoryRegistry
+    #: The standard categories merged with the offered ones (the specification's types).
+    registry: CategoryRegistry
+    #: Whether ``/-/`` came in a rendering that carries attribute types (JSON).
+    typed: bool
+    #: The kind the object's remote entity was last seen with (``status.kind``).
+    observed_kind: str | None = None
+
+
 class Adapter(ABC, Generic[SpecT]):
     """One kind, described to the generic reconciler; see the module docstring."""
 
@@ -189,6 +216,8 @@ class Adapter(ABC, Generic[SpecT]):
     marker_attribute: ClassVar[str] = CORE_SUMMARY
     #: Remote attributes that carry secrets: never mirrored into status.
     secret_attributes: ClassVar[frozenset[str]] = frozenset()
+    #: True when each object names its own OCCI kind: the flow calls :meth:`bind`.
+    discovered: ClassVar[bool] = False
 
     @property
     def kind(self) -> str:
@@ -233,6 +262,13 @@ class Adapter(ABC, Generic[SpecT]):
     ) -> tuple[ActionStep, ...]:
         """Actions to run now (pure); none by default."""
         return ()
+
+    def bind(self, spec: SpecT, discovered: Discovered) -> Adapter[Any]:
+        """The adapter of one object, given what the endpoint offers (pure); self by default.
+
+        Raises :class:`InvalidSpecError` when the spec asks what the endpoint does not offer.
+        """
+        return self
 
     def connection_details(self, remote: Resource | Link, spec: SpecT) -> dict[str, str]:
         """What a workload needs to reach ``remote``, key to text (pure); none by default.

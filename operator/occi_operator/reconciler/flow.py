@@ -43,6 +43,7 @@ from occi_operator.occi.entities import Link, Resource
 from occi_operator.occi.errors import NotFoundError, OCCIError
 
 from .annotations import PAUSED, is_paused, pending_request
+from .binding import bind_adapter
 from .contract import Adapter, Resolved, marker_for
 from .correction import Correction, initial_state
 from .dependencies import Dependencies, is_ready
@@ -278,6 +279,10 @@ class _Pass:
             self.obj.namespace or "", self.spec.endpoint_ref
         )
         await self.r.dependencies.follow_endpoint(self.obj)
+        # A generic kind is checked against the endpoint's /-/ before any lookup or write.
+        self.adapter = await bind_adapter(
+            self.adapter, self.spec, self.lease.client, self.obj.status
+        )
         found = await self._find()
         if found is None:
             return await self._create()

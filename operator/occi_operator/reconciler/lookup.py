@@ -17,6 +17,7 @@ from occi_operator.api.v1alpha1.common import ConditionReason, ImportFilter
 from occi_operator.occi.client import OCCIClient
 from occi_operator.occi.entities import CORE_TITLE, Filter, Link, Resource
 from occi_operator.occi.errors import NotFoundError
+from occi_operator.occi.vocabulary import ENTITY_KIND
 
 from .annotations import RECONCILE_REQUESTED_AT
 from .contract import Adapter
@@ -41,7 +42,8 @@ class Lookup:
             raise OutcomeError(Outcome.terminal(
                 f"spec.import.location: no OCCI resource at {location}"
             )) from None
-        if remote.kind != self.adapter.occi_kind:
+        # An unbound generic adapter (core#entity: the kind is not known yet) takes any.
+        if self.adapter.occi_kind not in (remote.kind, ENTITY_KIND):
             raise OutcomeError(Outcome.terminal(
                 f"spec.import.location: {location} is a {remote.kind}, not a "
                 f"{self.adapter.occi_kind}"

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from . import compute, endpoint, network, networkinterface, storage, storagelink
+from . import (
+    application,
+    component,
+    componentlink,
+    compute,
+    endpoint,
+    network,
+    networkinterface,
+    occiresource,
+    storage,
+    storagelink,
+)
 from .kindinfo import KindInfo
 
 __all__ = ["KINDS", "MANAGED_KINDS", "kind_info"]
@@ -14,6 +25,10 @@ MANAGED_KINDS: tuple[KindInfo, ...] = (
     compute.KIND_INFO,
     networkinterface.KIND_INFO,
     storagelink.KIND_INFO,
+    application.KIND_INFO,
+    component.KIND_INFO,
+    componentlink.KIND_INFO,
+    occiresource.KIND_INFO,
 )
 #: Every kind of the API version, endpoint objects first.
 KINDS: tuple[KindInfo, ...] = (

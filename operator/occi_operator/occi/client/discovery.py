@@ -35,15 +35,25 @@ RESOURCE_TPL = v.RESOURCE_TPL_MIXIN
 
 
 class TemplateFamily(enum.StrEnum):
-    """The two template families of OCCI Infrastructure."""
+    """The template families: two of OCCI Infrastructure, two of OCCI Platform."""
 
     OS = "os_tpl"
     RESOURCE = "resource_tpl"
+    APPLICATION = "app_tpl"
+    PLATFORM_RESOURCE = "res_tpl"
 
     @property
     def parent(self) -> str:
         """The type identifier every template of the family depends on."""
-        return OS_TPL if self is TemplateFamily.OS else RESOURCE_TPL
+        return _PARENTS[self]
+
+
+_PARENTS = {
+    TemplateFamily.OS: OS_TPL,
+    TemplateFamily.RESOURCE: RESOURCE_TPL,
+    TemplateFamily.APPLICATION: v.APP_TPL_MIXIN,
+    TemplateFamily.PLATFORM_RESOURCE: v.RES_TPL_MIXIN,
+}
 
 
 # ooi's text rendering does not always carry ``rel``, so its schemes identify it too.
@@ -61,7 +71,7 @@ def templates(query: QueryInterface, family: TemplateFamily) -> list[Mixin]:
             continue
         if (
             family.parent in mixin.depends
-            or mixin.scheme == _OOI_SCHEMES[family]
+            or mixin.scheme == _OOI_SCHEMES.get(family)
             or mixin.scheme.endswith(f"/{family.value}#")
         ):
             found.append(mixin)

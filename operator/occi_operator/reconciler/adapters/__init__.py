@@ -10,16 +10,24 @@ from typing import Any
 
 from occi_operator.reconciler.contract import Adapter
 
+from .application import ApplicationAdapter
+from .component import ComponentAdapter
+from .componentlink import ComponentLinkAdapter
 from .compute import ComputeAdapter
 from .network import NetworkAdapter
 from .networkinterface import NetworkInterfaceAdapter
+from .occiresource import OCCIResourceAdapter
 from .storage import StorageAdapter
 from .storagelink import StorageLinkAdapter
 
 __all__ = [
+    "ApplicationAdapter",
+    "ComponentAdapter",
+    "ComponentLinkAdapter",
     "ComputeAdapter",
     "NetworkAdapter",
     "NetworkInterfaceAdapter",
+    "OCCIResourceAdapter",
     "StorageAdapter",
     "StorageLinkAdapter",
     "default_adapters",
@@ -34,4 +42,8 @@ def default_adapters() -> tuple[Adapter[Any], ...]:
         ComputeAdapter(),
         NetworkInterfaceAdapter(),
         StorageLinkAdapter(),
+        ApplicationAdapter(),
+        ComponentAdapter(),
+        ComponentLinkAdapter(),
+        OCCIResourceAdapter(),
     )

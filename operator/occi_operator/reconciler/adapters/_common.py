@@ -14,6 +14,8 @@ __all__ = ["attribute", "state_of", "template_term", "text"]
 _FAMILY_SCHEMES = {
     TemplateFamily.OS: ("/os_tpl#", "/template/os#"),
     TemplateFamily.RESOURCE: ("/resource_tpl#", "/template/resource#"),
+    TemplateFamily.APPLICATION: ("/app_tpl#",),
+    TemplateFamily.PLATFORM_RESOURCE: ("/res_tpl#",),
 }
 
 
