@@ -223,3 +223,18 @@ def test_templates_one_per_family_and_the_app_tpl_is_fixed(infra: Infrastructure
 def test_a_runtime_template_does_not_apply_to_a_component(infra: Infrastructure) -> None:
     with pytest.raises(BadRequestError, match="applies to application, not to component"):
         infra.create("/component/", component(PYTHON))
+
+
+def test_a_refused_token_change_does_not_echo_the_token(infra: Infrastructure) -> None:
+    db = infra.create("/component/", component(POSTGRES))
+    shop = infra.create("/application/", app())
+    made = infra.create("/componentlink/", link(shop.location, db.location,
+                                                v.DATABASELINK_MIXIN))
+    token = str(made.entity.attributes[v.DATABASE_TOKEN])
+    change = Link(kind=v.COMPONENTLINK_KIND, target=db.location,
+                  attributes={v.DATABASE_TOKEN: "guess"})
+    with pytest.raises(BadRequestError) as caught:
+        infra.update(made.location, change)
+    assert v.DATABASE_TOKEN in str(caught.value)
+    assert token not in str(caught.value)
+    assert "guess" not in str(caught.value)

@@ -190,3 +190,21 @@ def test_every_platform_category_is_in_the_query_interface() -> None:
     mixins = {m.type_id for m in query.mixins}
     assert {v.APP_TPL_MIXIN, v.RES_TPL_MIXIN, v.DATABASE_MIXIN, v.DATABASELINK_MIXIN} <= mixins
     assert {a.type_id for a in query.actions} >= {v.PLATFORM_START, v.PLATFORM_STOP}
+
+
+def test_a_token_never_appears_in_an_error() -> None:
+    """occi.database.token is a credential: refusals name it but never show its value."""
+    old = Link(kind=v.COMPONENTLINK_KIND, mixins=(v.DATABASELINK_MIXIN,), source="/a",
+               target="/b", attributes={v.DATABASE_URI: "postgresql://u@h:5432/d",
+                                        v.DATABASE_TOKEN: "old-s3cret"})
+    new = old.model_copy(update={"attributes": {**old.attributes, v.DATABASE_TOKEN: "new-s3cret"}})
+    with pytest.raises(InvalidAttributeError) as caught:
+        REGISTRY.validate_update(old, new)
+    assert caught.value.name == v.DATABASE_TOKEN
+    assert "s3cret" not in str(caught.value)
+    assert "s3cret" not in repr(caught.value)
+    wrong_type = old.model_copy(update={"attributes": {**old.attributes, v.DATABASE_TOKEN: 42}})
+    with pytest.raises(InvalidAttributeError) as typed:
+        REGISTRY.validate_entity(wrong_type, creating=True)
+    assert "42" not in str(typed.value)
+    assert "must be of type string" in str(typed.value)

@@ -35,6 +35,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit
 
+from .vocabulary import SECRET_ATTRIBUTES
+
 __all__ = [
     "BadRequestError",
     "ConflictError",
@@ -136,13 +138,20 @@ class UnknownMediaTypeError(OCCIError):
 
 
 class InvalidAttributeError(OCCIError):
-    """An attribute value breaks the rule of its definition."""
+    """An attribute value breaks the rule of its definition.
+
+    The message shows the value received, except for a credential
+    (:data:`~.vocabulary.SECRET_ATTRIBUTES`), which it only says was received.
+    """
 
     def __init__(self, name: str, rule: str, value: object = None) -> None:
         self.name = name
         self.rule = rule
         self.value = value
-        shown = "" if value is None else f" (got {value!r})"
+        secret = name in SECRET_ATTRIBUTES
+        shown = "" if value is None else " (got a value, not shown)" if secret else (
+            f" (got {value!r})"
+        )
         super().__init__(f"attribute {name}: {rule}{shown}")
 
 

@@ -21,6 +21,7 @@ from .vocabulary import (
     NETWORKINTERFACE_ADDRESS,
     NETWORKINTERFACE_INTERFACE,
     NETWORKINTERFACE_MAC,
+    SECRET_ATTRIBUTES,
     STORAGELINK_DEVICEID,
 )
 
@@ -114,9 +115,8 @@ def validate_update(registry: CategoryRegistry, old: Entity, new: Entity) -> Non
         if definition.mutable or name not in before or name not in after:
             continue
         if before[name] != after[name]:
-            raise InvalidAttributeError(
-                name, f"is immutable and cannot change from {before[name]!r}", after[name]
-            )
+            was = "" if name in SECRET_ATTRIBUTES else f" from {before[name]!r}"
+            raise InvalidAttributeError(name, f"is immutable and cannot change{was}", after[name])
 
 
 def validate_action(registry: CategoryRegistry, invocation: ActionInvocation) -> None:

@@ -132,6 +132,8 @@ DATABASE_URI = "occi.database.uri"
 DATABASE_USERNAME = "occi.database.username"
 #: A credential: never log it, never copy it into a status.
 DATABASE_TOKEN = "occi.database.token"  # noqa: S105 - the attribute's name, not a secret
+#: Attributes whose values are credentials: messages and logs never show them.
+SECRET_ATTRIBUTES = (DATABASE_TOKEN,)
 OPENSTACK_USER_DATA = "org.openstack.compute.user_data"
 OPENSTACK_PUBLICKEY_NAME = "org.openstack.credentials.publickey.name"
 OPENSTACK_PUBLICKEY_DATA = "org.openstack.credentials.publickey.data"
