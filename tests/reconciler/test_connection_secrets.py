@@ -143,6 +143,17 @@ async def test_renaming_or_removing_the_field_deletes_the_old_secret(stack: Stac
     assert "connectionSecret" not in stack.read("Compute", "web").status
 
 
+async def test_renaming_to_a_foreign_secret_keeps_the_old_one_until_fixed(stack: Stack) -> None:
+    await web_on_a_network(stack)
+    stack.kube.put_secret(NAMESPACE, "taken", {"password": "theirs"})
+    stack.apply("Compute", "web", {"cores": 1, "hostname": "web-1"},
+                writeConnectionSecretToRef={"name": "taken"})
+    assert (await stack.settle("Compute", "web")).kind is OutcomeKind.TERMINAL
+    assert values(stack)["hostname"] == "web-1"  # still there, as status says
+    assert stack.read("Compute", "web").status["connectionSecret"]["name"] == SECRET
+    assert values(stack, "taken") == {"password": "theirs"}
+
+
 async def delete_web(stack: Stack) -> None:
     stack.delete("NetworkInterface", "web-eth0")
     assert (await stack.finish_delete("NetworkInterface", "web-eth0")).kind is OutcomeKind.DONE

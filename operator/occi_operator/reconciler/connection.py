@@ -143,20 +143,23 @@ class ConnectionSecrets:
         ref = spec.write_connection_secret_to_ref
         wanted = ref.name if ref is not None else None
         recorded = (obj.status.get("connectionSecret") or {}).get("name")
-        if recorded and recorded != wanted:
-            await self._remove(obj, recorded, keep=False)
         if wanted is None:
+            if recorded:
+                await self._remove(obj, recorded, keep=False)
             return {"connection_secret": None} if recorded else {}
         values = _checked(obj, details)
         stamp = digest(obj.uid, values)
         namespace = obj.namespace or ""
         current = await self._read(namespace, wanted)
         if current is not None and not _ours(current, obj):
+            # Refused before the old Secret goes: while stalled, what status names exists.
             raise OutcomeError(Outcome.terminal(
                 f"Secret {namespace}/{wanted}, named by spec.writeConnectionSecretToRef, "
                 f"exists and was not written by the operator for {obj.display}: choose "
                 "another name, or delete that Secret"
             ))
+        if recorded and recorded != wanted:
+            await self._remove(obj, recorded, keep=False)
         if current is None or current.annotations.get(DIGEST_ANNOTATION) != stamp:
             body = _body(obj, wanted, values, stamp, current)
             if current is None:
