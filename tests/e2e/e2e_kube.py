@@ -33,8 +33,19 @@ MANAGED_PLURALS = {
     "StorageLink": "storagelinks.occi.occi-operator.dev",
 }
 
+#: The OCCI Platform kinds and the generic kind, in the order a PaaS stack is built.
+PLATFORM_PLURALS = {
+    "Component": "components.occi.occi-operator.dev",
+    "Application": "applications.occi.occi-operator.dev",
+    "ComponentLink": "componentlinks.occi.occi-operator.dev",
+    "OCCIResource": "occiresources.occi.occi-operator.dev",
+}
+
 #: Every namespaced kind of the API (``occi`` would add the cluster-scoped endpoints).
-NAMESPACED = ",".join(["occiendpoints.occi.occi-operator.dev", *MANAGED_PLURALS.values()])
+NAMESPACED = ",".join([
+    "occiendpoints.occi.occi-operator.dev", *MANAGED_PLURALS.values(),
+    *PLATFORM_PLURALS.values(),
+])
 
 
 class WaitTimeoutError(AssertionError):
