@@ -208,3 +208,15 @@ def test_a_token_never_appears_in_an_error() -> None:
         REGISTRY.validate_entity(wrong_type, creating=True)
     assert "42" not in str(typed.value)
     assert "must be of type string" in str(typed.value)
+
+
+def test_an_entity_repr_hides_the_token_but_keeps_it() -> None:
+    """A log line or error showing a link shows no credential; the value itself stays."""
+    link = Link(kind=v.COMPONENTLINK_KIND, target="/component/b",
+                attributes={v.DATABASE_TOKEN: "s3cret", v.DATABASE_USERNAME: "shop"})
+    holder = Resource(kind=v.APPLICATION_KIND, links=(link,))
+    for shown in (repr(link), str(link), repr(holder), f"{holder!r}"):
+        assert "s3cret" not in shown
+        assert "shop" in shown
+    assert link.attributes[v.DATABASE_TOKEN] == "s3cret"
+    assert link.model_dump()["attributes"][v.DATABASE_TOKEN] == "s3cret"

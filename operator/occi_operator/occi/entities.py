@@ -12,17 +12,20 @@ Canonical form (every rendering's parser produces it, every renderer accepts it)
 * ``location`` is where the entity lives, when the rendering or the transport says so.
 
 :func:`split_core_attributes` and :meth:`Entity.all_attributes` convert between a flat
-attribute map (as text renderings carry it) and this form.
+attribute map (as text renderings carry it) and this form. The ``repr`` of an entity masks
+the values of credentials (:data:`~.vocabulary.SECRET_ATTRIBUTES`), so that a log line
+or an error that shows an entity shows no secret; the renderings carry them unchanged.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .attributes import AttributeValue
+from .vocabulary import SECRET_ATTRIBUTES
 
 __all__ = [
     "CORE_ID",
@@ -67,6 +70,12 @@ class Entity(BaseModel):
     attributes: dict[str, AttributeValue] = Field(default_factory=dict)
     actions: tuple[str, ...] = Field(default=(), description="Applicable action type ids.")
     location: str | None = Field(default=None, description="Where the entity lives.")
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        for name, value in super().__repr_args__():
+            if name == "attributes" and isinstance(value, dict):
+                value = {k: "<hidden>" if k in SECRET_ATTRIBUTES else v for k, v in value.items()}
+            yield name, value
 
     def core_attributes(self) -> dict[str, AttributeValue]:
         """The core attributes held in typed fields, as a name → value map."""
