@@ -51,7 +51,8 @@ def test_json_output_carries_every_check(serve: Callable[..., str], cli: Cli) ->
     assert checks["renderings"]["detail"] == "application/occi+json, text/plain, text/occi"
     assert checks["templates"]["detail"] == "5 os_tpl, 4 resource_tpl"
     assert checks["contextualization"]["detail"] == "OCCI 1.2: user data, SSH key"
-    assert checks["well-known path"]["detail"].startswith("/.well-known/org/ogf/occi/-/: 8 kinds")
+    # 8 core and infrastructure kinds, 3 of the OCCI Platform, 1 provider kind of the catalog
+    assert checks["well-known path"]["detail"].startswith("/.well-known/org/ogf/occi/-/: 12 kinds")
 
 
 def test_the_right_credentials_are_reported_without_the_secret(
