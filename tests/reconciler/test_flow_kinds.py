@@ -30,6 +30,9 @@ class Case:
 VM = ("Compute", "vm", {"osTemplate": "cirros", "resourceTemplate": "small"})
 NET = ("Network", "net", {"ipNetwork": {"cidr": "10.1.0.0/24"}})
 DISK = ("Storage", "disk", {"size": "1Gi"})
+APP = ("Application", "app", {"context": "https://git.example.org/app.git"})
+DB = ("Component", "db", {"database": {}})
+LINK = {"source": {"applicationRef": {"name": "app"}}, "target": {"componentRef": {"name": "db"}}}
 
 CASES = [
     Case("Network", "/network/", {}, {"title": "Net", "vlan": 12, "label": "dmz",
@@ -52,6 +55,16 @@ CASES = [
          {"computeRef": {"name": "vm"}, "storageRef": {"name": "disk"},
           "deviceId": "/dev/vdz", "mountPoint": "/srv"},
          {"mountPoint": "/mnt"}, "mountPoint", "/mnt", needs=(VM, DISK)),
+    Case("Application", "/application/", {"context": "https://git.example.org/a.git"},
+         {"title": "Shop", "name": "shop", "context": "https://git.example.org/a.git",
+          "applicationTemplate": "python-3.12", "resourceTemplate": "small"},
+         {"resourceTemplate": "medium"}, "resourceTemplate", "medium"),
+    Case("Component", "/component/", {},
+         {"title": "DB", "applicationTemplate": "postgresql-16", "resourceTemplate": "small",
+          "database": {"version": "16"}},
+         {"runState": "Stopped"}, "runState", "Stopped"),
+    Case("ComponentLink", "/componentlink/", LINK, {**LINK, "databaseLink": True},
+         {}, "databaseUri", None, needs=(APP, DB)),
 ]
 IDS = [case.kind for case in CASES]
 
@@ -89,7 +102,8 @@ async def test_dependency(stack: Stack, case: Case) -> None:
     stack.apply(case.kind, "it", case.minimal)
     outcome = await stack.step(case.kind, "it")
     assert outcome.kind is OutcomeKind.WAITING
-    assert outcome.message == "Waiting for Compute/vm to exist"
+    kind, name, _ = case.needs[0]
+    assert outcome.message == f"Waiting for {kind}/{name} to exist"
     await prepare(stack, case)
     assert (await stack.settle(case.kind, "it")).kind is OutcomeKind.DONE
 
@@ -116,7 +130,9 @@ async def test_import_error(stack: Stack, case: Case) -> None:
     assert missing in outcome.message
 
 
-@pytest.mark.parametrize("case", CASES, ids=IDS)
+# A ComponentLink has nothing mutable.
+@pytest.mark.parametrize("case", [c for c in CASES if c.update],
+                         ids=[c.kind for c in CASES if c.update])
 async def test_update(stack: Stack, case: Case) -> None:
     await prepare(stack, case)
     stack.apply(case.kind, "it", case.full)
