@@ -3,13 +3,18 @@
 Clauses: "Application Kind Definition" (the kind MUST be present, its attributes, the
 start/stop actions of …/platform/action#), "Component Kind Definition", "Linking to
 Components" (componentLink), "Platform Templates" (app_tpl, res_tpl), "Database Mixin"
-and "Database Link". Locations are also listed in text/uri-list.
+and "Database Link". Locations are also listed in text/uri-list, and the JSON answers
+validate against the GFD.226 schema beside this file.
 """
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import httpx
 import pytest
+from jsonschema import Draft7Validator
 from occi_http import (
     ALL_RENDERINGS,
     ENTITY_RENDERINGS,
@@ -157,3 +162,18 @@ async def test_a_componentlink_from_a_compute_is_400(http: httpx.AsyncClient) ->
     response = await http.post("/componentlink/", **request_kwargs(message))
     assert response.status_code == 400
     assert "occi.core.source" in response.text
+
+
+async def test_platform_json_answers_follow_gfd226(http: httpx.AsyncClient) -> None:
+    """GFD.226 §3.1/§3.2: application, component and componentLink answers in JSON."""
+    schema = json.loads((Path(__file__).parent / "gfd226.schema.json").read_text("utf-8"))
+    db = await create(http, Resource(kind=v.COMPONENT_KIND, mixins=(POSTGRES,)), "/component/")
+    app = await create(http, application(), "/application/")
+    link = await create(http, Link(kind=v.COMPONENTLINK_KIND, mixins=(v.DATABASELINK_MIXIN,),
+                                   source=app, target=db), "/componentlink/")
+    for location, definition in ((app, "resource"), (db, "resource"), (link, "link")):
+        response = await http.get(location, headers={"Accept": "application/occi+json"})
+        validator = Draft7Validator({**schema, "$ref": f"#/definitions/{definition}"})
+        errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(
+            response.json())]
+        assert errors == [], location
