@@ -125,8 +125,8 @@ def test_a_compute_secret_is_read_by_a_consumer_follows_changes_and_goes_with_it
     apply(kube, tmp_path, machine("app", "app-connection"), interface)
     network = ready(kube, NETWORK, "private")["status"]["location"]
     ready(kube, INTERFACE, "app-eth0")
-    # The machine saw no interface at its last pass: ask for one now, not at its resync.
-    kube("annotate", "--overwrite", COMPUTE, "app", f"{REQUESTED}=interfaces")
+    # The machine saw no interface at its last pass; the interface's becoming Ready makes
+    # it due at the next resync tick (30 s), not at its period (10 minutes).
     wait_until(lambda: "address" in secret_data(kube, "app-connection"),
                what="the Secret to carry the address",
                describe=lambda: str(secret_data(kube, "app-connection")))  # fmt: skip
@@ -138,6 +138,7 @@ def test_a_compute_secret_is_read_by_a_consumer_follows_changes_and_goes_with_it
         compute["status"].get("connectionSecret")
     )
 
+    # Outside the operator nothing tells it: a reconcile request does (or the resync).
     add_interface(endpoint.url, compute["status"]["location"], network, "10.0.0.200")
     kube("annotate", "--overwrite", COMPUTE, "app", f"{REQUESTED}=second-interface")
     wait_until(lambda: "10.0.0.200" in secret_data(kube, "app-connection").get("addresses", ""),

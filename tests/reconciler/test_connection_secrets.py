@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -19,8 +20,9 @@ from occi_operator.reconciler.connection import (
     MANAGED_BY_LABEL,
     OWNER_ANNOTATION,
 )
-from occi_operator.reconciler.kube import SECRETS
+from occi_operator.reconciler.kube import SECRETS, KubeObject
 from occi_operator.reconciler.outcome import OutcomeKind
+from occi_operator.reconciler.resync import ResyncPolicy, SyncMemory
 
 SECRET = "web-connection"
 TOKEN = "tok-9f3a7c51e2d84b06"
@@ -105,6 +107,42 @@ async def test_the_secret_follows_the_remote_side(stack: Stack, http: OCCIClient
         stack.read("Compute", "web").status["connectionSecret"]["hash"]
         == secret_body(stack)["metadata"]["annotations"][DIGEST_ANNOTATION]
     )
+
+
+async def test_an_interface_coming_or_going_makes_the_compute_due_at_once(stack: Stack) -> None:
+    # Without the nudge the Compute would wait for its resync period (10 minutes).
+    stack.apply("Network", "net", {"ipNetwork": {"cidr": "10.40.0.0/24"}})
+    stack.apply("Compute", "web", {"cores": 1}, writeConnectionSecretToRef={"name": SECRET})
+    for kind, name in (("Network", "net"), ("Compute", "web")):
+        assert (await stack.settle(kind, name)).kind is OutcomeKind.DONE
+    assert not stack.runtime.resync_due(stack.read("Compute", "web"))
+    stack.apply("NetworkInterface", "web-eth0",
+                {"computeRef": {"name": "web"}, "networkRef": {"name": "net"}})
+    assert (await stack.settle("NetworkInterface", "web-eth0")).kind is OutcomeKind.DONE
+    assert stack.runtime.resync_due(stack.read("Compute", "web"))
+    await stack.runtime.resync(stack.read("Compute", "web"))
+    assert values(stack)["address"].startswith("10.40.0.")
+    assert not stack.runtime.resync_due(stack.read("Compute", "web"))
+    stack.delete("NetworkInterface", "web-eth0")
+    assert (await stack.finish_delete("NetworkInterface", "web-eth0")).kind is OutcomeKind.DONE
+    assert stack.runtime.resync_due(stack.read("Compute", "web"))
+    await stack.runtime.resync(stack.read("Compute", "web"))
+    assert "address" not in values(stack)
+
+
+def test_an_expedited_object_stays_due_until_a_read_that_can_see_the_change() -> None:
+    memory, policy = SyncMemory(), ResyncPolicy(default_period=600.0, jitter=0.0)
+    start = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
+    obj = KubeObject(type=SECRETS, namespace=NAMESPACE, name="web", uid="u1", generation=1,
+                     resource_version="1")
+    memory.mark("u1", start)
+    assert memory.due_in(obj, period=600.0, policy=policy, now=start) == 600.0
+    memory.expedite("u1", start + timedelta(seconds=10))
+    assert memory.due_in(obj, period=600.0, policy=policy, now=start) == 0.0
+    memory.mark("u1", start + timedelta(seconds=5))  # a listing older than the change
+    assert memory.due_in(obj, period=600.0, policy=policy, now=start) == 0.0
+    memory.mark("u1", start + timedelta(seconds=10))
+    assert memory.due_in(obj, period=600.0, policy=policy, now=start) > 0.0
 
 
 async def test_a_foreign_secret_is_never_overwritten(stack: Stack) -> None:

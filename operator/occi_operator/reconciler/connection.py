@@ -15,7 +15,10 @@ OCCI (:func:`details_of`). :class:`ConnectionSecrets` does it for every kind:
   Renaming or removing the field deletes the Secret written before;
 * :meth:`~ConnectionSecrets.retire`, on deletion: the Secret is deleted with a deleted
   resource, or kept and released (ownerReference removed) when the resource lives on
-  (onDelete: detach, unmanaged).
+  (onDelete: detach, unmanaged);
+* :func:`expedite_sources`: a Compute's addresses live on its interface links, so when a
+  link becomes Ready or is deleted, the object it starts from is made due at once (when it
+  writes a connection Secret) instead of at its next resync, which may be minutes away.
 
 The values go to the Secret only: status records its name and the digest, Events and
 messages name keys, never values. Uses Kubernetes only through :class:`~.kube.KubeApi`.
@@ -28,16 +31,21 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
+
+from pydantic import ValidationError
 
 from occi_operator.api.v1alpha1 import GROUP
 from occi_operator.api.v1alpha1.common import ConditionReason
 from occi_operator.api.v1alpha1.lifecycle import LifecycleSpec
 from occi_operator.occi.entities import Link, Resource
 
-from .contract import Adapter
-from .kube import SECRETS, KubeApi, KubeNotFoundError, KubeObject
+from .contract import Adapter, field_value
+from .dependencies import Dependencies
+from .kube import SECRETS, KubeApi, KubeError, KubeNotFoundError, KubeObject
 from .outcome import Outcome, OutcomeError
+from .resync import SyncMemory
 
 __all__ = [
     "DIGEST_ANNOTATION",
@@ -47,6 +55,7 @@ __all__ = [
     "ConnectionSecrets",
     "details_of",
     "digest",
+    "expedite_sources",
 ]
 
 MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
@@ -204,3 +213,28 @@ class ConnectionSecrets:
 
 def _distinct(names: Iterable[object]) -> list[str]:
     return list(dict.fromkeys(n for n in names if isinstance(n, str) and n))
+
+
+async def expedite_sources(
+    *, kube: KubeApi, dependencies: Dependencies, memory: SyncMemory,
+    adapter: Adapter[Any], obj: KubeObject, now: datetime,
+) -> None:
+    """Make the objects link ``obj`` starts from due now, if they write a connection Secret."""
+    sources = [r for r in adapter.references if r.role == "source"]
+    if not sources:
+        return
+    try:
+        spec = adapter.parse_spec(obj.spec)
+    except ValidationError:
+        return
+    for reference in sources:
+        ref = field_value(spec, reference.field)
+        name = getattr(ref, "name", None)
+        if not isinstance(name, str):
+            continue
+        try:
+            source = await kube.get(dependencies.rtype(reference.kind), obj.namespace, name)
+        except KubeError:
+            continue  # gone, or unreadable now: its own resync comes anyway
+        if source.spec.get("writeConnectionSecretToRef"):
+            memory.expedite(source.uid, now)

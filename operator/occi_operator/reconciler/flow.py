@@ -44,6 +44,7 @@ from occi_operator.occi.errors import NotFoundError, OCCIError
 
 from .annotations import PAUSED, is_paused, pending_request
 from .binding import bind_adapter
+from .connection import expedite_sources
 from .contract import Adapter, Resolved, marker_for
 from .correction import Correction, initial_state
 from .dependencies import Dependencies, is_ready
@@ -158,12 +159,21 @@ class Reconciler:
         """One pass over a deleted ``obj``: remove (or detach) the remote resource."""
         outcome = await self._run(obj, deleting=True)
         if outcome.ready:
+            await self.expedite_sources(obj)
             self.memory.forget(obj.uid)
             self.poller.forget(obj.uid)
             self._locks.pop(obj.uid, None)
             self._written.pop(obj.uid, None)
             self._backoff.forget(obj.uid)
         return outcome
+
+
+    async def expedite_sources(self, obj: KubeObject) -> None:
+        """A link came or went: what it starts from shows it at once (its connection Secret)."""
+        await expedite_sources(
+            kube=self.kube, dependencies=self.dependencies, memory=self.memory,
+            adapter=self.adapters[obj.type.kind], obj=obj, now=self.now(),
+        )
 
 
 class _Pass:
@@ -431,4 +441,6 @@ class _Pass:
             self.r.poller.settled(self.obj.uid)
             collection = await self._collection()
             self.r.poller.join(self.lease.client, collection, self.obj.uid, remote)
+            if not is_ready(self.obj):  # Ready just now
+                await self.r.expedite_sources(self.obj)
         return outcome

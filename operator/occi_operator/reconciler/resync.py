@@ -7,7 +7,10 @@ together spread out for good). The last sync is the later of ``status.lastSyncTi
 the time this process last read the object (:class:`SyncMemory`, since status only
 persists it now and then); a restart therefore resumes the schedule instead of reading
 everything at once. Objects in a terminal error (Stalled for the current generation,
-because of their spec) are never resynced: only a spec change brings them back.
+because of their spec) are never resynced: only a spec change brings them back. An object
+whose remote side is known to have changed (a link to it came or went, see
+:func:`~.connection.expedite_sources`) is made due at once with
+:meth:`SyncMemory.expedite`, until a read at or after that moment.
 """
 
 from __future__ import annotations
@@ -88,16 +91,26 @@ class SyncMemory:
     """When this process last read each object's remote resource, by uid."""
 
     _last: dict[str, datetime] = field(default_factory=dict)
+    #: Objects due now, and since when: a read older than that does not count.
+    _expedited: dict[str, datetime] = field(default_factory=dict)
 
     def mark(self, uid: str, moment: datetime) -> None:
         """Remember a read of ``uid``'s resource at ``moment`` (an earlier one changes nothing)."""
         known = self._last.get(uid)
         if known is None or moment > known:
             self._last[uid] = moment
+        since = self._expedited.get(uid)
+        if since is not None and moment >= since:
+            del self._expedited[uid]
+
+    def expedite(self, uid: str, since: datetime) -> None:
+        """Make ``uid`` due now: its remote side changed at ``since``."""
+        self._expedited[uid] = max(since, self._expedited.get(uid, since))
 
     def forget(self, uid: str) -> None:
         """Drop ``uid`` (its object is gone)."""
         self._last.pop(uid, None)
+        self._expedited.pop(uid, None)
 
     def last_sync(self, obj: KubeObject) -> datetime | None:
         """The later of the remembered read and ``status.lastSyncTime``."""
@@ -111,6 +124,6 @@ class SyncMemory:
                now: datetime) -> float:
         """Seconds until the object's next resync (<= 0: due now)."""
         last = self.last_sync(obj)
-        if last is None:
+        if last is None or obj.uid in self._expedited:
             return 0.0
         return policy.jittered(period, obj.uid) - (now - last).total_seconds()
