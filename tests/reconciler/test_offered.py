@@ -37,7 +37,7 @@ GOLD = Mixin(scheme=A, term="gold", attributes=(
 def _discovered(*, typed: bool) -> Discovered:
     offered = CategoryRegistry([RECORD, OTHER, ALIAS, GOLD,
                                 standard_registry().kind(v.COMPUTE_KIND)])
-    return Discovered(offered, standard_registry().merge(offered), typed)
+    return Discovered(offered, typed)
 
 
 def test_a_kind_by_type_identifier_or_unique_term() -> None:

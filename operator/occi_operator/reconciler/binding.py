@@ -2,9 +2,9 @@
 
 An adapter whose objects name their own OCCI kind (``Adapter.discovered``: OCCIResource)
 becomes, for one pass over one object, the adapter of that kind: :func:`bind_adapter`
-reads the endpoint's query interface (the client caches it), merges it with the standard
-categories (whose types a text rendering leaves out) and lets the adapter check the spec
-against it. A spec that does not fit is refused before any remote write: Stalled,
+reads the endpoint's query interface (the client caches it) and lets the adapter check
+the spec against it, merged with the standard categories (whose types a text rendering
+leaves out). A spec that does not fit is refused before any remote write: Stalled,
 InvalidConfiguration, naming the field and what the endpoint offers. A miss is checked
 once more against a fresh ``/-/``, since a provider's catalog may have grown.
 """
@@ -16,7 +16,7 @@ from typing import Any
 
 from occi_operator.api.v1alpha1.lifecycle import LifecycleSpec
 from occi_operator.occi.client import OCCIClient
-from occi_operator.occi.registry import CategoryRegistry, standard_registry
+from occi_operator.occi.registry import CategoryRegistry
 
 from .contract import Adapter, Discovered, InvalidSpecError
 from .outcome import Outcome, OutcomeError
@@ -37,7 +37,6 @@ async def _discovered(
     observed = status.get("kind")
     return Discovered(
         offered=offered,
-        registry=standard_registry().merge(offered),
         typed=bool(spoken) and spoken[0] in _TYPED_RENDERINGS,
         observed_kind=observed if isinstance(observed, str) and observed else None,
     )

@@ -45,7 +45,7 @@ generic part from ``desired`` and the field table (see :mod:`.drift`).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -54,9 +54,10 @@ from pydantic import BaseModel
 from occi_operator.api.v1alpha1.kindinfo import KindInfo
 from occi_operator.api.v1alpha1.lifecycle import LifecycleSpec
 from occi_operator.occi.attributes import AttributeValue
+from occi_operator.occi.categories import Kind, Mixin
 from occi_operator.occi.client import Contextualization, TemplateFamily
 from occi_operator.occi.entities import CORE_SUMMARY, ActionInvocation, Link, Resource
-from occi_operator.occi.registry import CategoryRegistry
+from occi_operator.occi.registry import CategoryRegistry, standard_registry
 
 __all__ = [
     "MARKER_PREFIX",
@@ -193,12 +194,20 @@ class Discovered:
 
     #: The categories the endpoint lists in ``/-/``, as it lists them.
     offered: CategoryRegistry
-    #: The standard categories merged with the offered ones (the specification's types).
-    registry: CategoryRegistry
     #: Whether ``/-/`` came in a rendering that carries attribute types (JSON).
     typed: bool
     #: The kind the object's remote entity was last seen with (``status.kind``).
     observed_kind: str | None = None
+
+    def registry(self, kind: str, mixins: Iterable[str] = ()) -> CategoryRegistry:
+        """The standard categories merged with the offered ones an entity of ``kind`` and
+        ``mixins`` uses: the specification's types, the endpoint's extensions.
+
+        Only those are merged: a whole query interface would cost far more on each pass.
+        """
+        used: list[Kind | Mixin] = [*self.offered.lineage(kind)]
+        used.extend(self.offered.with_dependencies(mixins))
+        return standard_registry().merge(CategoryRegistry(used))
 
 
 class Adapter(ABC, Generic[SpecT]):

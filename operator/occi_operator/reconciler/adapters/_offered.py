@@ -89,7 +89,9 @@ def check_attributes(
     discovered: Discovered,
 ) -> dict[str, AttributeDefinition]:
     """The definitions of the attributes in ``values``; InvalidSpecError for any misfit."""
-    definitions = discovered.registry.attribute_definitions(kind, mixins, strict=False)
+    definitions = discovered.registry(kind, mixins).attribute_definitions(
+        kind, mixins, strict=False
+    )
     # The specification's own attributes keep their types whatever the rendering said.
     standard = standard_registry().attribute_definitions(kind, mixins, strict=False)
     used: dict[str, AttributeDefinition] = {}

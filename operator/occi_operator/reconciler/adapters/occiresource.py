@@ -85,7 +85,7 @@ class OCCIResourceAdapter(Adapter[api.OCCIResourceSpec]):
             return self._bound(discovered.observed_kind or self.occi_kind, (), (), False)
         kind = offered_kind(resource.kind, discovered)
         mixins = offered_mixins(resource.mixins or (), discovered)
-        link = discovered.registry.is_a(kind, v.LINK_KIND)
+        link = discovered.registry(kind).is_a(kind, v.LINK_KIND)
         if link != (resource.source_ref is not None):
             raise InvalidSpecError(
                 f"spec.resource: {kind} is a link kind: set sourceRef and targetRef"
