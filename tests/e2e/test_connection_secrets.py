@@ -1,5 +1,6 @@
-"""Connection Secrets on the real API server: a pod-style consumer reads them, they follow
-the remote side, and deleting the object deletes or keeps them as the docs say.
+"""Connection Secrets on the real API server: a pod-style consumer reads them (a Compute's
+addresses; an Application's URL with its database link's URI, user name and token), they
+follow the remote side, and deleting the object deletes or keeps them as the docs say.
 
 The testbed has no garbage collector: a Secret that disappears with its object was
 deleted by the operator itself, not by its ownerReference.
@@ -151,6 +152,62 @@ def test_a_compute_secret_is_read_by_a_consumer_follows_changes_and_goes_with_it
     kube("delete", COMPUTE, "app", "--wait=false")
     wait_until(lambda: kube.find(COMPUTE, "app") is None, what="Compute/app to be deleted")
     assert kube.find("secret", "app-connection") is None  # deleted with it: no GC here
+
+
+#: What the shop's pod does with its two Secrets: the application's URL and the database
+#: link's URI, user name and token, as a database driver would take them.
+PLATFORM_CONSUMER = """
+import json, pathlib, sys, urllib.parse
+app, db = (pathlib.Path(p) for p in sys.argv[1:3])
+url = urllib.parse.urlsplit((app / "url").read_text())
+assert url.scheme in ("http", "https") and url.hostname, url
+uri = urllib.parse.urlsplit((db / "uri").read_text())
+user, token = (db / "username").read_text(), (db / "token").read_text()
+assert uri.scheme and uri.hostname and uri.port and uri.username == user, uri
+assert len(token) >= 16, "token too short"
+dsn = uri._replace(netloc=f"{user}:{token}@{uri.hostname}:{uri.port}").geturl()
+print(json.dumps({"url": url.geturl(), "dsn_length": len(dsn), "token": token}))
+"""
+
+
+def test_a_database_link_secret_is_read_by_the_application_pod(
+    kube: Kubectl, stack: Path, tmp_path: Path, operator: Service
+) -> None:
+    kube.apply(stack / "00-endpoint.yaml")
+    database = manifest("Component", "db", {"resource": {
+        "applicationTemplate": "postgresql-16", "resourceTemplate": "small",
+        "database": {"version": "16"}}})  # fmt: skip
+    application = manifest("Application", "shop", {
+        "writeConnectionSecretToRef": {"name": "shop-connection"},
+        "resource": {"context": "https://git.example.org/shop.git",
+                     "applicationTemplate": "python-3.12", "resourceTemplate": "small"},
+    })  # fmt: skip
+    link = manifest("ComponentLink", "shop-db", {
+        "writeConnectionSecretToRef": {"name": "shop-db-connection"},
+        "resource": {"source": {"applicationRef": {"name": "shop"}},
+                     "target": {"componentRef": {"name": "db"}}, "databaseLink": True},
+    })  # fmt: skip
+    apply(kube, tmp_path, database, application, link)
+    for resource, name in (("componentlinks.occi.occi-operator.dev", "shop-db"),
+                           ("applications.occi.occi-operator.dev", "shop")):  # fmt: skip
+        ready(kube, resource, name)
+    wait_until(lambda: "url" in secret_data(kube, "shop-connection"),
+               what="the application's Secret to carry its URL")  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", PLATFORM_CONSUMER,
+         str(mount(kube, "shop-connection", tmp_path / "app")),
+         str(mount(kube, "shop-db-connection", tmp_path / "db"))],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    token = json.loads(done.stdout)["token"]
+    # The token is in the Secret and nowhere else: status, Events.
+    everything = kube("get", "componentlinks.occi.occi-operator.dev,applications"
+                      ".occi.occi-operator.dev,components.occi.occi-operator.dev,events",
+                      "-o", "json")  # fmt: skip
+    assert token not in everything
+    assert kube.get("componentlinks.occi.occi-operator.dev", "shop-db")["status"][
+        "connectionSecret"]["name"] == "shop-db-connection"  # fmt: skip
 
 
 def test_a_detached_compute_leaves_its_secret_released(
