@@ -108,7 +108,9 @@ def _kubectl(cluster: Cluster, *arguments: str) -> None:
                    env=cluster.env(), timeout=120)  # fmt: skip
 
 
-def _prepare(cluster: Cluster, endpoint_url: str, resync_period: str) -> None:
+def _prepare(
+    cluster: Cluster, endpoint_url: str, resync_period: str, rendering: str | None
+) -> None:
     _kubectl(cluster, "apply", "--server-side", "-f", str(ROOT / "crds"))
     names = [yaml.safe_load(p.read_text())["metadata"]["name"]
              for p in sorted((ROOT / "crds").glob("*.yaml"))]  # fmt: skip
@@ -125,7 +127,8 @@ def _prepare(cluster: Cluster, endpoint_url: str, resync_period: str) -> None:
         answer = http.post(f"/apis/{GROUP}/{VERSION}/namespaces/{NAMESPACE}/occiendpoints", json={
             "apiVersion": f"{GROUP}/{VERSION}", "kind": "OCCIEndpoint",
             "metadata": {"name": ENDPOINT},
-            "spec": {"url": endpoint_url, "auth": "none", "preferredRendering": JSON,
+            "spec": {"url": endpoint_url, "auth": "none",
+                     **({"preferredRendering": rendering} if rendering else {}),
                      "defaultResyncPeriod": resync_period,
                      "limits": {"maxConcurrentRequests": CONCURRENCY,
                                 "requestsPerSecond": 10000, "burst": 10000}},
@@ -291,11 +294,14 @@ class World:
 
 
 @contextlib.contextmanager
-def bench_world(delay: float = 0.5, resync_period: str = "10m") -> Iterator[World]:
+def bench_world(
+    delay: float = 0.5, resync_period: str = "10m", rendering: str | None = JSON
+) -> Iterator[World]:
     """A cluster with the CRDs, the counted endpoint (provisioning ``delay``) and a watch.
 
     ``resync_period`` is the OCCIEndpoint's ``defaultResyncPeriod``, which the objects
-    on it follow (it always has a value, so the operator's own default never applies).
+    on it follow; ``rendering`` its ``preferredRendering`` (None: the CRD's default,
+    text/plain).
     """
     with tempfile.TemporaryDirectory(prefix="occi-bench-") as directory:
         workdir = Path(directory)
@@ -316,7 +322,7 @@ def bench_world(delay: float = 0.5, resync_period: str = "10m") -> Iterator[Worl
                                       timeout=60)  # fmt: skip
             with start_cluster(workdir / "cluster", binaries=binaries, tier=tier) as cluster:
                 print(f"testbed tier: {tier}", flush=True)
-                _prepare(cluster, url, resync_period)
+                _prepare(cluster, url, resync_period, rendering)
                 watch = Watch(cluster.server)
                 watch.start()
                 world = World(workdir, cluster, url, watch, endpoint)

@@ -7,7 +7,7 @@ then requests are counted over ``--periods`` periods: OCCI requests on the endpo
 writes at the API (every change of a Compute seen by a watch, plus Events; goal 0).
 Asserts nothing. Run from the repository root::
 
-    .venv/bin/python bench/resync.py [--count 1000] [--period 20]
+    .venv/bin/python bench/resync.py [--count 1000] [--period 20] [--rendering MEDIA-TYPE]
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import time
 from harness import bench_world
 
 
-def run(count: int, period: float, periods: int, timeout: float) -> None:
+def run(count: int, period: float, periods: int, timeout: float, rendering: str | None) -> None:
     """Converge N Computes, wait a period, then count over ``periods`` periods."""
-    with bench_world(delay=0.5, resync_period=f"{period:g}s") as world:
+    with bench_world(delay=0.5, resync_period=f"{period:g}s", rendering=rendering) as world:
         world.start_operator({"OCCI_OPERATOR_RESYNC__TICK": "1"})
         world.apply([f"vm-{n}" for n in range(count)])
         world.watch.wait_ready(count, timeout=timeout)
@@ -34,7 +34,8 @@ def run(count: int, period: float, periods: int, timeout: float) -> None:
         rss = world.rss_mib()
     total = sum(sent.values())
     print(f"{count} Ready Computes, resync period {period:.0f} s, measured over {periods} "
-          f"period(s); {ready} still Ready at the end")
+          f"period(s); {ready} still Ready at the end; preferredRendering "
+          f"{rendering or 'default (text/plain)'}")
     print(f"OCCI requests per period    {total / periods:8.1f}   (goal <= 5)   "
           + ", ".join(f"{key} {value}" for key, value in sent.most_common(5)))
     print(f"Kubernetes writes per period {(writes + new_events) / periods:7.1f}   (goal 0)   "
@@ -49,8 +50,11 @@ def main() -> None:
     parser.add_argument("--period", type=float, default=20.0, help="resync period, seconds")
     parser.add_argument("--periods", type=int, default=2, help="periods to count over")
     parser.add_argument("--timeout", type=float, default=1800.0, help="convergence limit, s")
+    parser.add_argument("--rendering", default=None,
+                        help="the endpoint object's preferredRendering (default: none set, "
+                        "so the CRD's text/plain)")
     args = parser.parse_args()
-    run(args.count, args.period, args.periods, args.timeout)
+    run(args.count, args.period, args.periods, args.timeout, args.rendering)
 
 
 if __name__ == "__main__":

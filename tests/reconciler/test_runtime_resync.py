@@ -11,7 +11,10 @@ from flow_support import NAMESPACE, Stack
 from memory_kube import MemoryKube
 from starlette.applications import Starlette
 
+from occi_operator.occi import vocabulary as v
 from occi_operator.occi.client import EndpointConfig, OCCIClient
+from occi_operator.occi.entities import ActionInvocation
+from occi_operator.reconciler.dependencies import is_ready
 from occi_operator.reconciler.endpoints import ENDPOINTS
 from occi_operator.reconciler.outcome import OutcomeKind
 from occi_operator.reconciler.runtime import build_runtime
@@ -103,3 +106,21 @@ async def test_resync_period_precedence_object_endpoint_operator(
         assert runtime.resync_due(obj)
     finally:
         await runtime.aclose()
+
+
+async def test_a_resync_that_started_a_change_stays_due_until_it_is_done(
+    stack: Stack, http: OCCIClient
+) -> None:
+    # No change handler follows a correction the resync made: the timer must.
+    stack.apply("Compute", "vm", {"osTemplate": "cirros"})
+    assert (await stack.settle("Compute", "vm")).kind is OutcomeKind.DONE
+    location = stack.read("Compute", "vm").status["location"]
+    await http.trigger(location, ActionInvocation(action=v.COMPUTE_STOP))
+    runtime = stack.runtime
+    outcome = await runtime.resync(stack.read("Compute", "vm"))
+    assert outcome.kind is OutcomeKind.WAITING  # start triggered
+    obj = stack.read("Compute", "vm")
+    assert not is_ready(obj)
+    assert runtime.resync_due(obj)
+    assert (await runtime.resync(obj)).kind is OutcomeKind.DONE
+    assert not runtime.resync_due(stack.read("Compute", "vm"))

@@ -46,8 +46,9 @@ class Runtime:
     now: Callable[[], datetime]
     endpoint_probe: EndpointProbe
     metrics: OperatorMetrics
-    #: Objects whose last resync failed transiently: their change handlers are done, so
-    #: only the resync timer retries them (after the backed-off delay), Ready or not.
+    #: Objects whose last resync did not finish (a transient failure, or a change under
+    #: way): their change handlers are done, so only the resync timer looks at them
+    #: again (after the outcome's delay), Ready or not.
     retrying: set[str] = field(default_factory=set)
     #: The object and endpoint of each log line (installed by the kopf wiring).
     log_context: LogContext = field(default_factory=LogContext)
@@ -108,10 +109,15 @@ class Runtime:
         return outcome
 
     async def resync(self, obj: KubeObject) -> Outcome:
-        """One resync pass over ``obj``; a transient failure keeps it due for the retry."""
+        """One resync pass over ``obj``; one that did not finish keeps it due for the next.
+
+        A transient failure is retried, and so is a change the pass started (drift
+        corrected, an action triggered, a resource deleted outside created again): no
+        change handler follows it up, as the spec did not change.
+        """
         outcome = await self.reconciler.reconcile(obj)
         self.metrics.passed(obj.type.kind, outcome)
-        if outcome.kind is OutcomeKind.TRANSIENT:
+        if outcome.kind in (OutcomeKind.TRANSIENT, OutcomeKind.WAITING):
             self.retrying.add(obj.uid)
         else:
             self.retrying.discard(obj.uid)
