@@ -87,6 +87,36 @@ async def test_no_write_when_nothing_changed(stack: Stack) -> None:
     assert stack.kube.writes == writes  # neither the Secret nor the status
 
 
+async def test_a_resync_served_by_a_collection_listing_leaves_the_secrets(stack: Stack) -> None:
+    # Settled objects are read out of one JSON listing of their collection: its entities
+    # must carry the links' addresses just as a GET does, or the Secrets would flap.
+    stack.apply("Network", "net", {"ipNetwork": {"cidr": "10.50.0.0/24"}})
+    names = ("a", "b", "c")
+    for name in names:
+        stack.apply("Compute", name, {"cores": 1}, writeConnectionSecretToRef={"name": name})
+        stack.apply("NetworkInterface", f"{name}-eth0",
+                    {"computeRef": {"name": name}, "networkRef": {"name": "net"}})
+    await stack.settle("Network", "net")
+    for name in names:
+        await stack.settle("Compute", name)
+        await stack.settle("NetworkInterface", f"{name}-eth0")
+        await stack.runtime.resync(stack.read("Compute", name))  # due: its interface came
+    before = {name: values(stack, name) for name in names}
+    assert all(data["address"].startswith("10.50.0.") for data in before.values())
+    poller = stack.runtime.reconciler.poller
+    served = poller.served
+    versions = {n: stack.kube.read(SECRETS, NAMESPACE, n).resource_version for n in names}
+    later = datetime.now(UTC)
+    for name in names:
+        stack.runtime.reconciler.memory.expedite(stack.read("Compute", name).uid, later)
+        assert (await stack.runtime.resync(stack.read("Compute", name))).kind is OutcomeKind.DONE
+    assert poller.served - served == len(names)  # every pass out of the listing
+    assert {name: values(stack, name) for name in names} == before
+    # No Secret write. (Status may take one write: a JSON listing renders no location for
+    # a resource's links, so status.links[].location differs once from a GET's.)
+    assert {n: stack.kube.read(SECRETS, NAMESPACE, n).resource_version for n in names} == versions
+
+
 async def test_the_secret_follows_the_remote_side(stack: Stack, http: OCCIClient) -> None:
     await web_on_a_network(stack)
     first = values(stack)
