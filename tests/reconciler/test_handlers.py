@@ -44,7 +44,8 @@ def test_the_registry_has_every_handler_of_every_kind(runtime: Runtime) -> None:
 
 
 def test_kopf_settings_derive_from_ours() -> None:
-    ours = OperatorSettings(watch={"label_selector": "shard=a"},
+    ours = OperatorSettings(watch={"label_selector": "shard=a", "server_timeout": 30,
+                                   "client_timeout": 45},
                             peering={"standalone": False, "name": "occi", "priority": 3})
     theirs = kopf.OperatorSettings()
     configure(theirs, ours)
@@ -55,6 +56,7 @@ def test_kopf_settings_derive_from_ours() -> None:
     computes = kopf.Resource(GROUP, "v1alpha1", "computes", kind="Compute", namespaced=True)
     assert theirs.watching.label_selectors.collect(computes) == ["shard=a"]
     assert theirs.posting.loggers is False
+    assert (theirs.watching.server_timeout, theirs.watching.client_timeout) == (30, 45)
 
 
 

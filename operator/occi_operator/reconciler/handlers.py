@@ -136,6 +136,13 @@ def _register(
     kopf.on.delete(**where, id="delete", optional=True)(delete)
     kopf.timer(**where, id="resync", interval=tick, when=_has_remote)(resync)
 
+    async def gone(event: Any, body: Any, **_: Any) -> None:
+        # An object that never reached the endpoint has no finalizer and no delete pass.
+        if event.get("type") == "DELETED":
+            runtime.gone(KubeObject.from_body(rtype, body).uid)
+
+    kopf.on.event(**where, id="gone")(gone)
+
 
 def _register_endpoint(
     registry: kopf.OperatorRegistry, runtime: Runtime, rtype: ResourceType
@@ -186,6 +193,8 @@ def configure(kopf_settings: kopf.OperatorSettings, settings: OperatorSettings) 
     kopf_settings.peering.priority = settings.peering.priority
     kopf_settings.peering.mandatory = not settings.peering.standalone
     kopf_settings.peering.clusterwide = not settings.watch.namespaces
+    kopf_settings.watching.server_timeout = settings.watch.server_timeout
+    kopf_settings.watching.client_timeout = settings.watch.client_timeout
     if settings.watch.label_selector:
         kopf_settings.watching.label_selectors[GROUP, kopf.EVERYTHING] = (
             settings.watch.label_selector

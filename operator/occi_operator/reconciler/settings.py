@@ -81,6 +81,20 @@ class WatchSettings(BaseModel):
         description="Only handle objects matching this label selector, as kubectl takes "
         "it (shard=a,team!=b); the API server filters the watches.",
     )
+    # Whole seconds: the API server refuses timeoutSeconds=2.0.
+    server_timeout: int | None = Field(
+        default=None,
+        ge=1,
+        description="Whole seconds after which the API server ends each watch stream "
+        "(timeoutSeconds); the stream is then resumed from the last version seen. Empty: "
+        "the server's own limit.",
+    )
+    client_timeout: float | None = Field(
+        default=None,
+        gt=0,
+        description="Seconds after which the operator itself drops a watch stream and "
+        "resumes it (behind proxies that keep dead connections open). Empty: never.",
+    )
 
 
 class PeeringSettings(BaseModel):

@@ -10,7 +10,10 @@ It serves what the CRD server lacks and streams everything else through:
   certificate; the answer streams back raw, ``Content-Encoding`` and all;
 - a fault knob for tests: a share of the writes that carry a ``resourceVersion``
   precondition answered ``409 Conflict`` without being forwarded, set by
-  ``OCCI_TESTBED_CONFLICT_RATE`` or ``PUT /-/testbed/conflicts`` (see :mod:`~.conflicts`).
+  ``OCCI_TESTBED_CONFLICT_RATE`` or ``PUT /-/testbed/conflicts`` (see :mod:`~.conflicts`);
+- another for watches: streams closed after a few seconds and resumed watches answered
+  ``410 Gone``, set by ``OCCI_TESTBED_WATCH_*`` or ``PUT /-/testbed/watch-cuts`` (see
+  :mod:`~.watchcuts`).
 
 Run by uvicorn (``python -m occi_operator.testbed.front``); the cluster starts it as a
 process. This module imports no operator code.
@@ -55,6 +58,14 @@ from occi_operator.testbed.discovery import (
     group_list,
     version_info,
 )
+from occi_operator.testbed.watchcuts import (
+    WATCH_CUTS_PATH,
+    InvalidWatchCutSettingsError,
+    WatchCutter,
+    cut_stream,
+    gone_event,
+    is_watch,
+)
 
 __all__ = ["FrontSettings", "create_app", "main", "status_response"]
 
@@ -82,6 +93,7 @@ def create_app(settings: FrontSettings) -> Starlette:
     context.load_cert_chain(str(settings.client_cert), str(settings.client_key))
     holder: dict[str, httpx.AsyncClient] = {}
     conflicts = ConflictInjector.from_env(os.environ)
+    cuts = WatchCutter.from_env(os.environ)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -100,6 +112,12 @@ def create_app(settings: FrontSettings) -> Starlette:
         path = request.url.path
         if path == CONFLICTS_PATH:
             return await _conflicts_admin(conflicts, request)
+        if path == WATCH_CUTS_PATH:
+            return await _watch_cuts_admin(cuts, request)
+        watch = is_watch(request.query_params)
+        if watch and cuts.expire(request.query_params):
+            since = request.query_params.get("resourceVersion", "")
+            return Response(gone_event(since), 200, media_type="application/json")
         if conflicts.decide(request.method, await request.body()):
             return status_response(409, "Conflict", "Operation cannot be fulfilled: the "
                                    "object has been modified; please apply your changes to "
@@ -115,12 +133,12 @@ def create_app(settings: FrontSettings) -> Starlette:
                 if core is None:
                     return status_response(404, "NotFound", "the server could not find the "
                                            "requested resource")  # fmt: skip
-                return await _core_call(client, request, core)
+                return await _core_call(client, request, core, cuts)
             if path in ("/apis", "/apis/"):
                 return await _groups(client)
             if path == "/version":
                 return JSONResponse(version_info(settings.kubernetes_version))
-            return await _passthrough(client, request)
+            return await _passthrough(client, request, cuts if watch else None)
         except httpx.TransportError as error:
             return status_response(503, "ServiceUnavailable", f"testbed API server: {error!r}")
 
@@ -133,6 +151,18 @@ def status_response(code: int, reason: str, message: str) -> JSONResponse:
     body = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
             "message": message, "reason": reason, "code": code}  # fmt: skip
     return JSONResponse(body, status_code=code)
+
+
+async def _watch_cuts_admin(cuts: WatchCutter, request: Request) -> Response:
+    if request.method == "PUT":
+        try:
+            settings = json.loads(await request.body() or b"{}")
+            if not isinstance(settings, dict):
+                raise InvalidWatchCutSettingsError("watch-cut settings: expected a JSON object")
+            cuts.configure(settings)
+        except (ValueError, InvalidWatchCutSettingsError) as error:
+            return status_response(400, "BadRequest", str(error))
+    return JSONResponse(cuts.describe())
 
 
 async def _conflicts_admin(conflicts: ConflictInjector, request: Request) -> Response:
@@ -156,7 +186,9 @@ def _upstream_url(request: Request, path: str) -> str:
     return path + (f"?{query}" if query else "")
 
 
-async def _passthrough(client: httpx.AsyncClient, request: Request) -> Response:
+async def _passthrough(
+    client: httpx.AsyncClient, request: Request, cuts: WatchCutter | None = None
+) -> Response:
     raw_path = request.scope.get("raw_path") or request.url.path.encode()
     upstream = client.build_request(
         request.method,
@@ -168,7 +200,10 @@ async def _passthrough(client: httpx.AsyncClient, request: Request) -> Response:
     headers = {k: v for k, v in response.headers.items() if k.lower() not in _HOP_HEADERS}
     if "content-length" in response.headers and "transfer-encoding" not in response.headers:
         headers["content-length"] = response.headers["content-length"]
-    return StreamingResponse(_stream(response, response.aiter_raw()), response.status_code,
+    chunks = response.aiter_raw()
+    if cuts is not None and response.status_code == 200:
+        chunks = cut_stream(chunks, cuts)
+    return StreamingResponse(_stream(response, chunks), response.status_code,
                              headers=headers)  # fmt: skip
 
 
@@ -199,7 +234,9 @@ async def _groups(client: httpx.AsyncClient) -> Response:
     return JSONResponse(group_list(server_groups, crds.json()))
 
 
-async def _core_call(client: httpx.AsyncClient, request: Request, core: CorePath) -> Response:
+async def _core_call(
+    client: httpx.AsyncClient, request: Request, core: CorePath, cuts: WatchCutter
+) -> Response:
     headers = _forward_headers(request)
     headers["accept-encoding"] = "identity"
     headers["accept"] = _json_accept(request.headers.get("accept", ""))
@@ -218,8 +255,8 @@ async def _core_call(client: httpx.AsyncClient, request: Request, core: CorePath
         request.method, _upstream_url(request, core.private_path), headers=headers, content=body
     )
     response = await client.send(upstream, stream=True)
-    if request.query_params.get("watch") in ("true", "1") and response.status_code == 200:
-        lines = _watch_lines(response.aiter_lines())
+    if is_watch(request.query_params) and response.status_code == 200:
+        lines = cut_stream(_watch_lines(response.aiter_lines()), cuts)
         return StreamingResponse(_stream(response, lines), 200, media_type="application/json")
     try:
         content = await response.aread()
