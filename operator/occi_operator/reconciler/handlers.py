@@ -136,13 +136,6 @@ def _register(
     kopf.on.delete(**where, id="delete", optional=True)(delete)
     kopf.timer(**where, id="resync", interval=tick, when=_has_remote)(resync)
 
-    async def gone(event: Any, body: Any, **_: Any) -> None:
-        # An object that never reached the endpoint has no finalizer and no delete pass.
-        if event.get("type") == "DELETED":
-            runtime.gone(KubeObject.from_body(rtype, body).uid)
-
-    kopf.on.event(**where, id="gone")(gone)
-
 
 def _register_endpoint(
     registry: kopf.OperatorRegistry, runtime: Runtime, rtype: ResourceType
