@@ -155,6 +155,23 @@ def test_metrics_follow_create_ready_drift_and_delete(observed: Observed) -> Non
                           method="DELETE", kind="compute", code="200") >= 1
 
 
+def test_an_object_deleted_before_reaching_the_endpoint_stops_counting(
+    observed: Observed,
+) -> None:
+    kube, gauge = observed.kube, "occi_operator_managed_resource_synced"
+    observed.apply({
+        "apiVersion": API, "kind": "NetworkInterface", "metadata": {"name": "dangling"},
+        "spec": {"endpointRef": {"name": "cloud"},
+                 "resource": {"computeRef": {"name": "absent"},
+                              "networkRef": {"name": "absent"}}},
+    })
+    wait_until(lambda: observed.value(gauge, kind="NetworkInterface") == 1,
+               what="the waiting link to be counted", alive=observed.operator.dead)
+    kube("delete", MANAGED_PLURALS["NetworkInterface"], "dangling")  # no finalizer: at once
+    wait_until(lambda: observed.value(gauge, kind="NetworkInterface") == 0,
+               what="the deleted link to be forgotten", alive=observed.operator.dead)
+
+
 def test_json_logs_name_object_and_endpoint_and_never_the_password(
     observed: Observed, tmp_path: Path
 ) -> None:

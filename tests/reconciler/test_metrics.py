@@ -168,3 +168,27 @@ async def test_metrics_are_served_over_http() -> None:
 
 def _samples(registry: CollectorRegistry, name: str) -> list:  # type: ignore[type-arg]
     return [s for m in registry.collect() for s in m.samples if s.name == name and s.value]
+
+
+async def test_an_object_deleted_before_reaching_the_endpoint_is_no_longer_counted(
+    stack: Stack,
+) -> None:
+    """No finalizer, so no delete pass: kopf's DELETED event (the 'gone' handler) forgets it."""
+    registry = stack.runtime.metrics.registry
+    stack.apply("NetworkInterface", "nic", {"computeRef": {"name": "absent"},
+                                            "networkRef": {"name": "absent"}})
+    outcome = await stack.step("NetworkInterface", "nic")
+    assert outcome.reason.value == "WaitingForDependency"
+    assert value(registry, "occi_operator_managed_resource_synced", kind="NetworkInterface") == 1
+    stack.runtime.gone(stack.read("NetworkInterface", "nic").uid)
+    assert value(registry, "occi_operator_managed_resource_synced", kind="NetworkInterface") == 0
+
+
+def test_every_kind_has_a_gone_handler(stack: Stack) -> None:
+    from occi_operator.reconciler.handlers import build_registry
+    from occi_operator.reconciler.settings import OperatorSettings
+
+    registry = build_registry(stack.runtime, OperatorSettings())
+    watching = registry._watching.get_all_handlers()  # kopf has no public listing
+    assert {h.selector.plural for h in watching if h.id == "gone"} == {
+        adapter.info.plural for adapter in stack.runtime.adapters}

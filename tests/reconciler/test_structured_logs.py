@@ -139,3 +139,27 @@ def test_kopf_lines_get_the_endpoint_and_lines_outside_a_pass_get_nothing() -> N
     assert kopf_line.endpoint == f"{NAMESPACE}/cloud"
     assert not hasattr(plain, "k8s_ref")
     assert not hasattr(plain, "endpoint")
+
+
+def test_kopf_lines_after_the_last_pass_keep_the_endpoint_for_a_while() -> None:
+    context = LogContext()
+    first = KubeObject(type=ENDPOINTS, namespace=NAMESPACE, name="cloud", uid="first",
+                       generation=1, resource_version="1")
+
+    def kopf_line(uid: str) -> logging.LogRecord:
+        record = logging.LogRecord("kopf.objects", logging.INFO, __file__, 1,
+                                   "Removing the finalizer", None, None)
+        record.k8s_ref = {"uid": uid}
+        return record
+
+    with context.about(first):
+        pass
+    context.forget("first")
+    late = kopf_line("first")
+    context.filter(late)
+    assert late.endpoint == f"{NAMESPACE}/cloud"  # logged after the last pass: still named
+    for number in range(1000):
+        context.forget(f"other-{number}")
+    much_later = kopf_line("first")
+    context.filter(much_later)
+    assert not hasattr(much_later, "endpoint")  # the memory of gone objects is bounded

@@ -90,6 +90,11 @@ def _has_remote(body: Any, **_: Any) -> bool:
     return FINALIZER in (meta.get("finalizers") or ()) or bool(status.get("location"))
 
 
+def _deleted(event: Any, **_: Any) -> bool:
+    # Only the last event: kopf logs every event handler's success at INFO.
+    return bool(event.get("type") == "DELETED")
+
+
 def _annotation(key: str) -> tuple[str, ...]:
     # A tuple: the key's dots are not kopf's field separators.
     return ("metadata", "annotations", key)
@@ -135,6 +140,12 @@ def _register(
     kopf.on.resume(**where, id="reconcile-resume")(resume)
     kopf.on.delete(**where, id="delete", optional=True)(delete)
     kopf.timer(**where, id="resync", interval=tick, when=_has_remote)(resync)
+
+    async def gone(body: Any, **_: Any) -> None:
+        # An object that never reached the endpoint has no finalizer and no delete pass.
+        runtime.gone(KubeObject.from_body(rtype, body).uid)
+
+    kopf.on.event(**where, id="gone", when=_deleted)(gone)
 
 
 def _register_endpoint(

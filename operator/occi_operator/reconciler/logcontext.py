@@ -18,6 +18,7 @@ Imports no kopf.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -30,6 +31,9 @@ from .endpoints import CLUSTER_ENDPOINTS, ENDPOINTS, endpoint_label
 from .kube import KubeObject
 
 __all__ = ["LogContext", "LogSubject", "subject_of"]
+
+#: How many gone objects keep their endpoint for kopf's last lines about them.
+_KEEP_GONE = 1000
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,8 @@ class LogContext(logging.Filter):
         )
         #: The endpoint each object used at its last pass (for kopf's own lines).
         self._endpoints: dict[str, str] = {}
+        #: Objects gone lately: kopf still logs about them after their last pass.
+        self._gone: deque[str] = deque()
 
     @contextmanager
     def about(self, obj: KubeObject) -> Iterator[LogSubject]:
@@ -89,8 +95,14 @@ class LogContext(logging.Filter):
             self._current.reset(token)
 
     def forget(self, uid: str) -> None:
-        """``uid`` is gone: its lines are over."""
-        self._endpoints.pop(uid, None)
+        """``uid`` is gone; its entry goes once :data:`_KEEP_GONE` others went after it.
+
+        kopf logs about an object after its last pass (``Handler 'delete' succeeded``,
+        the finalizer's removal): those lines still get the endpoint.
+        """
+        self._gone.append(uid)
+        while len(self._gone) > _KEEP_GONE:
+            self._endpoints.pop(self._gone.popleft(), None)
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Add the subject to ``record`` (never drops a record)."""

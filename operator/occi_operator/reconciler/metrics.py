@@ -205,10 +205,14 @@ class OperatorMetrics:
         for name in corrected:
             self.drift_corrected.labels(kind, name).inc()
 
+    def forget(self, uid: str) -> None:
+        """The object ``uid`` is gone: stop counting it."""
+        self._managed.pop(uid, None)
+        self._ready_once.discard(uid)
+
     def deleted(self, obj: KubeObject) -> None:
         """``obj``'s teardown is done: time it and stop counting it."""
-        self._managed.pop(obj.uid, None)
-        self._ready_once.discard(obj.uid)
+        self.forget(obj.uid)
         if obj.type.kind not in self._kinds:
             return
         since = parse_time(obj.deleted)

@@ -133,6 +133,11 @@ class Runtime:
             self.log_context.forget(obj.uid)
         return outcome
 
+    def gone(self, uid: str) -> None:
+        """The object ``uid`` no longer exists: stop counting it (no pass follows)."""
+        self.metrics.forget(uid)
+        self.log_context.forget(uid)
+
     async def probe(self, endpoint: KubeObject) -> Outcome:
         """Read an endpoint object's ``/-/`` and write its status."""
         return await self.endpoint_probe.probe(endpoint)
