@@ -164,6 +164,7 @@ async def test_metrics_are_served_over_http() -> None:
     assert answer.status_code == 200
     assert 'occi_operator_reconcile_total{kind="Compute",result="Success"} 1.0' in answer.text
     assert 'occi_operator_managed_resource_exists{kind="Compute"} 0.0' in answer.text
+    assert "process_resident_memory_bytes" in answer.text  # the standard process metrics
 
 
 def _samples(registry: CollectorRegistry, name: str) -> list:  # type: ignore[type-arg]

@@ -31,7 +31,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from aiohttp import web
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+)
 from prometheus_client.aiohttp import make_aiohttp_handler
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
@@ -152,6 +158,9 @@ class OperatorMetrics:
             registry=reg,
         )
         reg.register(_ManagedCollector(self._kinds, self._managed))
+        # The standard process_* (memory, CPU, open files) and python_info samples.
+        ProcessCollector(registry=reg)
+        PlatformCollector(registry=reg)
 
     # OCCI requests.
 
