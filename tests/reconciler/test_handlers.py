@@ -38,7 +38,8 @@ def test_the_registry_has_every_handler_of_every_kind(runtime: Runtime) -> None:
                        "applications", "components", "componentlinks", "occiresources",
                        "occiendpoints", "clusterocciendpoints"}
     assert len(changing) == 9 * 6 + 2 * 3  # + unpaused and reconcile-requested per kind
-    assert len(spawning) == 9
+    assert len(spawning) == 9 * 2  # resync and settle timers
+    assert {h.id for h in spawning} == {"resync", "settle"}
     deletes = [h for h in changing if h.id == "delete"]
     assert all(not h.requires_finalizer for h in deletes)  # ours comes before the create
 

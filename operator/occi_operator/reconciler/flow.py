@@ -407,9 +407,7 @@ class _Pass:
             # while: do not mistake that for a stopped machine (see .correction).
             self.fields.update(transition_since=format_time(self.r.now()),
                                transition_from=initial)
-        await self.r.kube.post_event(
-            self.obj, type="Normal", reason="Created", message=f"Created {location}"
-        )
+        # No Event: the Reconciling condition says it, and the Ready Event follows.
         return Outcome.waiting(
             f"Created {location}; waiting for it to become ready", self._settling_delay()
         )

@@ -8,6 +8,11 @@ reached the endpoint. Each handler loads the object, runs the flow and hands the
 to kopf: ``TemporaryError(delay)`` to look again, ``PermanentError`` for a terminal error.
 Backoff is kopf's; there is no retry loop here.
 
+A change handler whose pass only waits for the resource to get ready (provisioning, an
+action or an update under way) ends instead of raising: kopf would record each retry of
+a change handler in the object's annotations, a Kubernetes write per look. A settle timer,
+alive only while the object is not Ready, takes over; a timer's retries stay in memory.
+
 :func:`configure` derives kopf's settings from ours in one place: our finalizer and
 annotation prefix, server-side label selectors, peering (standalone by default),
 backoff, and no log-to-Event posting (the flow posts its own Events, which never carry
@@ -95,13 +100,29 @@ def _deleted(event: Any, **_: Any) -> bool:
     return bool(event.get("type") == "DELETED")
 
 
+def _settling(body: Any, **_: Any) -> bool:
+    """Reached the endpoint, not being deleted, and not Ready for its generation."""
+    meta = body.get("metadata") or {}
+    if FINALIZER not in (meta.get("finalizers") or ()) or meta.get("deletionTimestamp"):
+        return False
+    status = body.get("status") or {}
+    ready = any(c.get("type") == "Ready" and c.get("status") == "True"
+                for c in status.get("conditions") or ())  # fmt: skip
+    return not (ready and status.get("observedGeneration") == meta.get("generation"))
+
+
 def _annotation(key: str) -> tuple[str, ...]:
     # A tuple: the key's dots are not kopf's field separators.
     return ("metadata", "annotations", key)
 
 
 def _register(
-    registry: kopf.OperatorRegistry, runtime: Runtime, adapter: Adapter[Any], tick: float
+    registry: kopf.OperatorRegistry,
+    runtime: Runtime,
+    adapter: Adapter[Any],
+    *,
+    tick: float,
+    settle_tick: float,
 ) -> None:
     rtype: ResourceType = custom(adapter.info.plural, adapter.kind)
     where: dict[str, Any] = {
@@ -110,15 +131,27 @@ def _register(
 
     async def reconcile(body: Any, **_: Any) -> None:
         obj = KubeObject.from_body(rtype, body)
-        hand_over(await guarded(runtime, f"reconcile {obj.display}", runtime.reconcile(obj),
-                                     about=obj))
+        outcome = await guarded(runtime, f"reconcile {obj.display}", runtime.reconcile(obj),
+                                about=obj)
+        if not runtime.defer(obj, outcome):
+            hand_over(outcome)
 
     async def resume(body: Any, **_: Any) -> None:
         obj = KubeObject.from_body(rtype, body)
         if obj.deleting or runtime.fresh(obj):
             return  # a restart reads nothing that is not due: no storm
-        hand_over(await guarded(runtime, f"reconcile {obj.display}", runtime.reconcile(obj),
-                                     about=obj))
+        await reconcile(body)
+
+    async def settle(body: Any, **_: Any) -> None:
+        obj = KubeObject.from_body(rtype, body)
+        wait = runtime.settle_wait(obj)
+        if wait is None:
+            return
+        if wait > 0:
+            # The timer sleeps this long, in memory: nothing is written to the object.
+            raise kopf.TemporaryError("still getting ready", delay=wait)
+        hand_over(await guarded(runtime, f"reconcile {obj.display}", runtime.settle(obj),
+                                about=obj))
 
     async def delete(body: Any, **_: Any) -> None:
         obj = KubeObject.from_body(rtype, body)
@@ -140,6 +173,7 @@ def _register(
     kopf.on.resume(**where, id="reconcile-resume")(resume)
     kopf.on.delete(**where, id="delete", optional=True)(delete)
     kopf.timer(**where, id="resync", interval=tick, when=_has_remote)(resync)
+    kopf.timer(**where, id="settle", interval=settle_tick, when=_settling)(settle)
 
     async def gone(body: Any, **_: Any) -> None:
         # An object that never reached the endpoint has no finalizer and no delete pass.
@@ -171,7 +205,8 @@ def build_registry(runtime: Runtime, settings: OperatorSettings) -> kopf.Operato
     """An explicit registry with the handlers of every adapter and of endpoint objects."""
     registry = kopf.OperatorRegistry()
     for adapter in runtime.adapters:
-        _register(registry, runtime, adapter, settings.resync.tick)
+        _register(registry, runtime, adapter, tick=settings.resync.tick,
+                  settle_tick=settings.timing.provisioning)
     for rtype in (ENDPOINTS, CLUSTER_ENDPOINTS):
         _register_endpoint(registry, runtime, rtype)
     return registry

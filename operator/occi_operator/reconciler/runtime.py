@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from occi_operator.api.v1alpha1.common import EndpointRef
+from occi_operator.api.v1alpha1.common import ConditionReason, EndpointRef
 from occi_operator.occi.client import EndpointConfig, OCCIClient
 
 from .adapters import default_adapters
@@ -50,6 +50,9 @@ class Runtime:
     #: way): their change handlers are done, so only the resync timer looks at them
     #: again (after the outcome's delay), Ready or not.
     retrying: set[str] = field(default_factory=set)
+    #: Objects whose change handler ended while their resource was still getting ready,
+    #: and when their settle timer is to look again (see :meth:`defer`).
+    settling: dict[str, datetime] = field(default_factory=dict)
     #: The object and endpoint of each log line (installed by the kopf wiring).
     log_context: LogContext = field(default_factory=LogContext)
 
@@ -108,6 +111,37 @@ class Runtime:
         self.metrics.passed(obj.type.kind, outcome)
         return outcome
 
+    def defer(self, obj: KubeObject, outcome: Outcome) -> bool:
+        """Whether the settle timer takes over after a pass that waits for progress.
+
+        kopf keeps a change handler's retries in annotations on the object, one write per
+        retry; a resource that is merely getting ready (created, updated, an action under
+        way) needs no such record. Its handler ends, and the settle timer, which keeps
+        its retries in memory, looks again after the outcome's delay. Errors and waits for
+        something else (a dependency, a pause) stay with kopf's retries.
+        """
+        if outcome.kind is not OutcomeKind.WAITING or (
+            outcome.reason is not ConditionReason.PROGRESSING
+        ):
+            self.settling.pop(obj.uid, None)
+            return False
+        delay = timedelta(seconds=outcome.requeue_after or 0.0)
+        self.settling[obj.uid] = self.now() + delay
+        return True
+
+    def settle_wait(self, obj: KubeObject) -> float | None:
+        """Seconds until the settle timer's next pass over ``obj``; None: none is due."""
+        due = self.settling.get(obj.uid)
+        if due is None or obj.deleting:
+            return None
+        return max((due - self.now()).total_seconds(), 0.0)
+
+    async def settle(self, obj: KubeObject) -> Outcome:
+        """The settle timer's pass over ``obj``: deferred again while it is not ready."""
+        outcome = await self.reconcile(obj)
+        self.defer(obj, outcome)
+        return outcome
+
     async def resync(self, obj: KubeObject) -> Outcome:
         """One resync pass over ``obj``; one that did not finish keeps it due for the next.
 
@@ -126,6 +160,7 @@ class Runtime:
     async def delete(self, obj: KubeObject) -> Outcome:
         """One deletion pass over ``obj``."""
         self.retrying.discard(obj.uid)
+        self.settling.pop(obj.uid, None)
         outcome = await self.reconciler.delete(obj)
         self.metrics.passed(obj.type.kind, outcome)
         if outcome.ready:
