@@ -126,3 +126,27 @@ def test_the_observer_config_field_stays_out_of_dumps() -> None:
     config = EndpointConfig(url="https://cloud.example.org/", observer=lambda record: None)
     assert "observer" not in config.model_dump()
     assert "observer" not in repr(config)
+
+
+async def test_a_deleted_endpoint_nobody_uses_drops_a_guard_left_behind(stack: Stack) -> None:
+    """The user moved while the operator was down: deleting the old endpoint heals it."""
+    kube = stack.kube
+    kube.apply(ENDPOINTS, NAMESPACE, "other", dict(kube.read(ENDPOINTS, NAMESPACE, "cloud").spec))
+    stack.apply("Storage", "disk", {"size": "1Gi"})
+    await stack.settle("Storage", "disk")
+    spec = dict(stack.read("Storage", "disk").spec)
+    # No pass sees the move (the operator is down): the guard stays on "cloud".
+    kube.apply(rtype("Storage"), NAMESPACE, "disk", {**spec, "endpointRef": {"name": "other"}})
+    kube.request_delete(ENDPOINTS, NAMESPACE, "cloud")
+    assert kube.exists(ENDPOINTS, NAMESPACE, "cloud")  # held by the stale guard
+    outcome = await stack.runtime.release(kube.read(ENDPOINTS, NAMESPACE, "cloud"))
+    assert outcome.kind is OutcomeKind.DONE
+    assert not kube.exists(ENDPOINTS, NAMESPACE, "cloud")
+
+
+async def test_a_deleted_endpoint_still_in_use_keeps_its_guard(stack: Stack) -> None:
+    stack.apply("Storage", "disk", {"size": "1Gi"})
+    await stack.settle("Storage", "disk")
+    stack.kube.request_delete(ENDPOINTS, NAMESPACE, "cloud")
+    await stack.runtime.release(stack.kube.read(ENDPOINTS, NAMESPACE, "cloud"))
+    assert GUARD_FINALIZER in stack.kube.read(ENDPOINTS, NAMESPACE, "cloud").finalizers

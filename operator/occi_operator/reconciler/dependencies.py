@@ -260,6 +260,16 @@ class Dependencies:
         if endpoint is not None:
             await self._release_endpoint(obj, *endpoint)
 
+    async def release_unused_endpoint(self, endpoint: KubeObject) -> None:
+        """A deleted endpoint object nothing uses drops its guard, and its Secrets theirs.
+
+        The last user's teardown normally releases it; this heals a guard that a user
+        left behind by moving to another endpoint while the operator was down (see
+        :meth:`follow_endpoint`), which would hold the endpoint object for ever.
+        """
+        if GUARD_FINALIZER in endpoint.finalizers:
+            await self._release_endpoint(endpoint, endpoint.type.kind, endpoint.name)
+
     async def unguard(self, target: KubeObject) -> None:
         """Remove the guard finalizer from ``target``."""
         if GUARD_FINALIZER in target.finalizers:

@@ -33,7 +33,7 @@ from occi_operator.api.v1alpha1 import GROUP, VERSION
 
 from .annotations import PAUSED, RECONCILE_REQUESTED_AT
 from .contract import Adapter
-from .dependencies import FINALIZER
+from .dependencies import FINALIZER, GUARD_FINALIZER
 from .endpoints import CLUSTER_ENDPOINTS, ENDPOINTS
 from .kube import KubeApi, KubeObject, KubernetesApi, ResourceType, custom
 from .metrics import serve
@@ -109,6 +109,13 @@ def _settling(body: Any, **_: Any) -> bool:
     ready = any(c.get("type") == "Ready" and c.get("status") == "True"
                 for c in status.get("conditions") or ())  # fmt: skip
     return not (ready and status.get("observedGeneration") == meta.get("generation"))
+
+
+def _held_while_deleted(body: Any, **_: Any) -> bool:
+    meta = body.get("metadata") or {}
+    return bool(meta.get("deletionTimestamp")) and GUARD_FINALIZER in (
+        meta.get("finalizers") or ()
+    )
 
 
 def _annotation(key: str) -> tuple[str, ...]:
@@ -196,9 +203,17 @@ def _register_endpoint(
             return
         hand_over(await guarded(runtime, f"probe {obj.display}", runtime.probe(obj), about=obj))
 
+    async def release(body: Any, **_: Any) -> None:
+        obj = KubeObject.from_body(rtype, body)
+        await guarded(runtime, f"release {obj.display}", runtime.release(obj), about=obj)
+
     kopf.on.create(**where, id="probe-create")(probe)
     kopf.on.update(**where, id="probe-update", field="spec")(probe)
     kopf.on.resume(**where, id="probe-resume")(probe)
+    # An event handler: kopf sees no deletion of an object that lacks its finalizer, and
+    # a delete handler would put that finalizer on every endpoint object. The next event
+    # (or a restart's listing) retries a release that failed.
+    kopf.on.event(**where, id="release", when=_held_while_deleted)(release)
 
 
 def build_registry(runtime: Runtime, settings: OperatorSettings) -> kopf.OperatorRegistry:
@@ -320,6 +335,7 @@ async def run_operator(
         quiet=settings.log_level in ("WARNING", "ERROR"),
         log_format=kopf.LogFormat.JSON if settings.log_format is LogFormat.JSON
         else kopf.LogFormat.FULL,
+        log_prefix=None,  # text lines about an object start [namespace/name]; JSON has fields
     )
     runtime.log_context.install()  # the object and its endpoint on every line of a pass
     # Our own aiohttp site beside kopf's probe: kopf's health reporter serves only /healthz.

@@ -22,12 +22,12 @@ from .annotations import is_paused, pending_request
 from .contract import Adapter
 from .dependencies import is_ready
 from .endpoints import EndpointPool
-from .failures import ErrorDelays
+from .failures import ErrorDelays, outcome_of
 from .flow import FlowTimings, Reconciler
-from .kube import KubeApi, KubeObject
+from .kube import KubeApi, KubeError, KubeObject
 from .logcontext import LogContext
 from .metrics import OperatorMetrics
-from .outcome import Outcome, OutcomeKind
+from .outcome import Outcome, OutcomeError, OutcomeKind
 from .poller import CollectionPoller
 from .probe import EndpointProbe
 from .resync import ResyncPolicy, SyncMemory, in_terminal_error
@@ -172,6 +172,17 @@ class Runtime:
         """The object ``uid`` no longer exists: stop counting it (no pass follows)."""
         self.metrics.forget(uid)
         self.log_context.forget(uid)
+
+    async def release(self, endpoint: KubeObject) -> Outcome:
+        """A deleted endpoint object: its guard goes once no object uses it."""
+        try:
+            await self.reconciler.dependencies.release_unused_endpoint(endpoint)
+        except OutcomeError as stop:
+            return stop.outcome
+        except KubeError as exc:
+            return outcome_of(exc, doing=f"releasing {endpoint.display}",
+                              delays=self.reconciler.timings.errors)
+        return Outcome.done("Released the guard, or left it to the objects still using it")
 
     async def probe(self, endpoint: KubeObject) -> Outcome:
         """Read an endpoint object's ``/-/`` and write its status."""
