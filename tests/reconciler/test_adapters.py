@@ -242,3 +242,19 @@ def test_legacy_openstack_contextualization_is_used_when_offered() -> None:
         v.OPENSTACK_PUBLICKEY_DATA: "ssh-ed25519 A a",
         v.OPENSTACK_PUBLICKEY_NAME: "occi-operator",
     }
+
+
+def test_a_default_filled_in_by_desired_is_no_drift_on_an_imported_resource() -> None:
+    # occi.app.name defaults to the object's name for a create; an imported application
+    # that carries another name is not renamed when the spec leaves the name out.
+    adapter = next(a for a in default_adapters() if a.kind == "Application")
+    resolved = Resolved(MARKER, "shop")
+    remote = Resource(kind=v.APPLICATION_KIND, attributes={
+        v.APP_NAME: "legacy-shop", v.APP_CONTEXT: "http://git.example/shop"})
+    unnamed = adapter.parse_spec(spec({"context": "http://git.example/shop"}))
+    assert find_drift(adapter, unnamed, adapter.desired(unnamed, resolved), remote,
+                      resolved) == ()
+    named = adapter.parse_spec(spec({"context": "http://git.example/shop", "name": "shop"}))
+    drifts = find_drift(adapter, named, adapter.desired(named, resolved), remote, resolved)
+    assert [(d.attribute, d.desired, d.observed, d.mutable) for d in drifts] == [
+        (v.APP_NAME, "shop", "legacy-shop", True)]

@@ -65,13 +65,14 @@ def find_drift(
 ) -> tuple[Drift, ...]:
     """Every field of the adapter's table whose desired value the remote does not show.
 
-    The title is compared only when the spec sets one (else it is the default, the
-    object's name, which an imported resource need not carry).
+    A field is compared only when the spec sets it: what ``desired`` fills in by default
+    (the title, an application's name: the object's name) applies to a create, and an
+    imported or adopted resource need not carry it.
     """
     drifts: list[Drift] = []
     remote_values = remote.attributes
     for mapping in adapter.fields:
-        if mapping.attribute not in desired.attributes:
+        if mapping.attribute not in desired.attributes or mapping.value(spec) is None:
             continue
         wanted = desired.attributes[mapping.attribute]
         seen = remote_values.get(mapping.attribute)
