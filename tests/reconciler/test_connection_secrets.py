@@ -106,15 +106,17 @@ async def test_a_resync_served_by_a_collection_listing_leaves_the_secrets(stack:
     poller = stack.runtime.reconciler.poller
     served = poller.served
     versions = {n: stack.kube.read(SECRETS, NAMESPACE, n).resource_version for n in names}
+    computes = {n: stack.read("Compute", n).resource_version for n in names}
     later = datetime.now(UTC)
     for name in names:
         stack.runtime.reconciler.memory.expedite(stack.read("Compute", name).uid, later)
         assert (await stack.runtime.resync(stack.read("Compute", name))).kind is OutcomeKind.DONE
     assert poller.served - served == len(names)  # every pass out of the listing
     assert {name: values(stack, name) for name in names} == before
-    # No Secret write. (Status may take one write: a JSON listing renders no location for
-    # a resource's links, so status.links[].location differs once from a GET's.)
+    # No Secret write, and no status write either: a JSON listing renders no location for
+    # a resource's links, and status keeps the ones a GET showed.
     assert {n: stack.kube.read(SECRETS, NAMESPACE, n).resource_version for n in names} == versions
+    assert {n: stack.read("Compute", n).resource_version for n in names} == computes
 
 
 async def test_the_secret_follows_the_remote_side(stack: Stack, http: OCCIClient) -> None:

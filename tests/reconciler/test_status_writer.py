@@ -99,3 +99,26 @@ def test_links_of_a_resource_are_mirrored() -> None:
     assert mirror_of(remote, Observation(ready=True)).links == ({
         "location": "http://e/storagelink/1", "kind": v.STORAGELINK_KIND,
         "target": "http://e/storage/1", "state": "active"},)
+
+
+def compute_with_link(link_location: str | None) -> Mirror:
+    link = Link(kind=v.NETWORKINTERFACE_KIND, location=link_location, source="http://e/compute/1",
+                target="http://e/network/1", attributes={v.NETWORKINTERFACE_STATE: "active"})
+    remote = Resource(kind=v.COMPUTE_KIND, location="http://e/compute/1", links=(link,),
+                      attributes={v.COMPUTE_STATE: "active"})
+    return mirror_of(remote, Observation(ready=True, state="active"))
+
+
+async def test_a_listing_without_link_locations_keeps_the_known_ones_and_writes_nothing() -> None:
+    # A JSON collection listing carries no location for a resource's links; a GET does.
+    kube, clock = MemoryKube(), Clock()
+    writer = StatusWriter(kube, now=clock)
+    obj = kube.apply(NETWORKS, "ns", "n", {})
+    obj = await writer.write(obj, Outcome.done(), mirror=compute_with_link("http://e/link/ni/1"))
+    assert kube.writes == 1
+    obj = await writer.write(obj, Outcome.done(), mirror=compute_with_link(None))
+    assert kube.writes == 1
+    assert obj.status["links"][0]["location"] == "http://e/link/ni/1"
+    fresh = kube.apply(NETWORKS, "ns", "m", {})
+    fresh = await writer.write(fresh, Outcome.done(), mirror=compute_with_link(None))
+    assert fresh.status["links"][0]["location"] == ""  # nothing known yet: left empty

@@ -20,7 +20,7 @@ nobody wrote an adapter for (a provider's own) leaks nothing either.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -140,6 +140,29 @@ def mirror_of(
     )
 
 
+def _keep_link_locations(
+    links: Iterable[Mapping[str, Any]], old: Any
+) -> list[dict[str, Any]]:
+    """The mirrored links, each without a location given the one status already has.
+
+    A JSON collection listing renders no location for a resource's links (GFD.226 has
+    no member for it) while a GET in text does: without this, status would flip between
+    the two reads, one needless write each time.
+    """
+    known = {
+        (link.get("kind"), link.get("target")): link.get("location")
+        for link in (old if isinstance(old, list) else ())
+        if isinstance(link, Mapping) and link.get("location")
+    }
+    kept = []
+    for link in links:
+        entry = dict(link)
+        if not entry.get("location"):
+            entry["location"] = known.get((entry.get("kind"), entry.get("target")), "")
+        kept.append(entry)
+    return kept
+
+
 def _plain(value: Any) -> Any:
     """JSON-ready: enums to their values, mappings and sequences recursively."""
     if isinstance(value, Mapping):
@@ -213,7 +236,7 @@ class StatusWriter:
                 state=mirror.state,
                 stateMessage=mirror.state_message,
                 attributes=dict(mirror.attributes),
-                links=[dict(link) for link in mirror.links] or None,
+                links=_keep_link_locations(mirror.links, old.get("links")) or None,
             )
             status.update({to_camel(k): _plain(val) for k, val in mirror.fields.items()})
         for key, value in (fields or {}).items():
