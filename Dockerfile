@@ -35,6 +35,7 @@ ENV PATH=/opt/occi-operator/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1
 USER 10001:10001
-# The liveness/readiness endpoint when run with `--probe-port 8080` (as the Helm chart does).
-EXPOSE 8080
+# The liveness/readiness endpoint with `--probe-port 8080` and the Prometheus metrics with
+# `--metrics-port 9090`, as the Helm chart runs it.
+EXPOSE 8080 9090
 ENTRYPOINT ["occi-operator", "run"]
