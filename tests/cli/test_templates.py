@@ -26,13 +26,20 @@ CATALOG = yaml.safe_load(
     (Path(occi_operator.__file__).parent / "endpoint" / "default_catalog.yaml").read_text())
 OS_TERMS = {t["term"] for t in CATALOG["os_tpl"]["templates"]}
 RESOURCES = {t["term"]: t for t in CATALOG["resource_tpl"]["templates"]}
+APP_TERMS = {t["term"] for t in CATALOG["app_tpl"]["templates"]}
+RES_TERMS = {t["term"] for t in CATALOG["res_tpl"]["templates"]}
+# Every (term, family) the catalog publishes; a term may name templates of two families
+# (the infrastructure's and the platform's "small").
+ALL = ({(t, "os") for t in OS_TERMS} | {(t, "resource") for t in RESOURCES}
+       | {(t, "app") for t in APP_TERMS} | {(t, "res") for t in RES_TERMS})
 
 
-def _rows(table: str) -> dict[str, list[str]]:
-    """The table's rows by their first cell (cells are separated by two spaces or more)."""
+def _rows(table: str) -> dict[tuple[str, str], list[str]]:
+    """The table's rows by term and family (cells are separated by two spaces or more)."""
     lines = table.strip().splitlines()
     assert re.split(r"\s{2,}", lines[0])[:3] == ["TERM", "TITLE", "FAMILY"]
-    return {cells[0]: cells for cells in (re.split(r"\s{2,}", line) for line in lines[1:])}
+    rows = [re.split(r"\s{2,}", line) for line in lines[1:]]
+    return {(cells[0], cells[2]): cells for cells in rows}
 
 
 def test_the_table_lists_every_template_with_cores_and_memory(serve: Callable[..., str],
@@ -40,13 +47,15 @@ def test_the_table_lists_every_template_with_cores_and_memory(serve: Callable[..
     result = cli("templates", "--endpoint", serve())
     assert result.code == ExitCode.OK, result.err
     rows = _rows(result.out)
-    assert set(rows) == OS_TERMS | set(RESOURCES)
+    assert set(rows) == ALL
     for term, template in RESOURCES.items():
-        _, title, family, cores, memory, scheme = rows[term]
+        _, title, family, cores, memory, scheme = rows[(term, "resource")]
         assert (title, family, scheme) == (template["title"], "resource",
                                            CATALOG["resource_tpl"]["scheme"])
         assert (int(cores), float(memory)) == (template["cores"], template["memory"])
-    assert rows["debian-12"][2:5] == ["os", "-", "-"]
+    assert rows[("debian-12", "os")][2:5] == ["os", "-", "-"]
+    assert rows[("postgresql-16", "app")][1:6] == [
+        "PostgreSQL 16", "app", "-", "-", CATALOG["app_tpl"]["scheme"]]
 
 
 def test_json_output_is_for_scripts(serve: Callable[..., str], cli: Cli) -> None:
@@ -55,8 +64,8 @@ def test_json_output_is_for_scripts(serve: Callable[..., str], cli: Cli) -> None
     assert result.code == ExitCode.OK, result.err
     document = json.loads(result.out)
     assert document["endpoint"] == url
-    found = {t["term"]: t for t in document["templates"]}
-    assert set(found) == OS_TERMS | set(RESOURCES)
+    assert {(t["term"], t["family"]) for t in document["templates"]} == ALL
+    found = {t["term"]: t for t in document["templates"] if t["family"] in ("os", "resource")}
     small = found["small"]
     assert small["type_id"] == small["scheme"] + "small"
     assert (small["family"], small["cores"], small["memory"]) == ("resource", 1, 2.0)
@@ -67,6 +76,10 @@ def test_json_output_is_for_scripts(serve: Callable[..., str], cli: Cli) -> None
 @pytest.mark.parametrize(("family", "expected"), [
     pytest.param("os", OS_TERMS, id="os-only"),
     pytest.param("resource", set(RESOURCES), id="resource-only"),
+    pytest.param("app", APP_TERMS, id="application-only"),
+    pytest.param("res", RES_TERMS, id="platform-resource-only"),
+    pytest.param("platform", APP_TERMS | RES_TERMS, id="platform"),
+    pytest.param("infrastructure", OS_TERMS | set(RESOURCES), id="infrastructure"),
 ])
 def test_family_narrows_the_list(serve: Callable[..., str], cli: Cli, family: str,
                                  expected: set[str]) -> None:
@@ -166,6 +179,6 @@ def test_the_command_runs_as_a_process(serve: Callable[..., str], tmp_path: Path
          "json", "--username", "alice", "--password-env", "OCCI_PW"],
         capture_output=True, text=True, env=environment, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
-    assert {t["term"] for t in json.loads(done.stdout)["templates"]} == OS_TERMS | set(RESOURCES)
+    assert {(t["term"], t["family"]) for t in json.loads(done.stdout)["templates"]} == ALL
     assert done.stderr == ""  # no spinner in a pipe
     assert PASSWORD not in done.stdout + done.stderr

@@ -1,12 +1,15 @@
-"""``occi-operator templates --endpoint URL``: the OS and resource templates an endpoint offers.
+"""``occi-operator templates --endpoint URL``: the templates an endpoint offers.
 
 Reads the endpoint's query interface once (JSON first, since only JSON carries attribute
-defaults, then the text renderings) and lists its ``os_tpl`` and ``resource_tpl`` mixins
-(:func:`~occi_operator.occi.client.templates`): a table for people, ``--output json`` for
-scripts. A resource template's cores and memory are the defaults it gives
+defaults, then the text renderings) and lists its template mixins
+(:func:`~occi_operator.occi.client.templates`): OCCI Infrastructure's ``os_tpl`` and
+``resource_tpl`` (what a Compute's ``osTemplate`` and ``resourceTemplate`` name) and OCCI
+Platform's ``app_tpl`` and ``res_tpl`` (an Application's or Component's
+``applicationTemplate`` and ``resourceTemplate``); a table for people, ``--output json``
+for scripts. A resource template's cores and memory are the defaults it gives
 ``occi.compute.cores`` and ``occi.compute.memory``; an endpoint that sends no defaults
-(text renderings, ooi) leaves them empty. The term is what a Compute's ``osTemplate`` and
-``resourceTemplate`` name. A thin shell: failures are explained by :mod:`.remedies`.
+(text renderings, ooi) leaves them empty. A thin shell: failures are explained by
+:mod:`.remedies`.
 """
 
 from __future__ import annotations
@@ -28,9 +31,15 @@ from .remedies import explain
 
 __all__ = ["Template", "add_parser", "list_templates", "run"]
 
-_FAMILIES = {"os": (TemplateFamily.OS,), "resource": (TemplateFamily.RESOURCE,),
-             "all": (TemplateFamily.OS, TemplateFamily.RESOURCE)}
-_SHORT = {TemplateFamily.OS: "os", TemplateFamily.RESOURCE: "resource"}
+_SHORT = {TemplateFamily.OS: "os", TemplateFamily.RESOURCE: "resource",
+          TemplateFamily.APPLICATION: "app", TemplateFamily.PLATFORM_RESOURCE: "res"}
+_INFRASTRUCTURE = (TemplateFamily.OS, TemplateFamily.RESOURCE)
+_PLATFORM = (TemplateFamily.APPLICATION, TemplateFamily.PLATFORM_RESOURCE)
+_FAMILIES = {
+    **{short: (family,) for family, short in _SHORT.items()},
+    "infrastructure": _INFRASTRUCTURE, "platform": _PLATFORM,
+    "all": _INFRASTRUCTURE + _PLATFORM,
+}
 HEADERS = ("TERM", "TITLE", "FAMILY", "CORES", "MEMORY (GiB)", "SCHEME")
 
 
@@ -57,7 +66,7 @@ def _number(mixin: Mixin, name: str) -> int | float | None:
 
 def list_templates(query: QueryInterface, families: tuple[TemplateFamily, ...]
                    ) -> list[Template]:
-    """The templates of ``families`` in a query interface, OS first, each sorted by term."""
+    """The templates of ``families`` in a query interface, in that order, each by term."""
     found = []
     for family in families:
         for mixin in sorted(templates(query, family), key=lambda m: m.term):
@@ -76,13 +85,15 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add ``templates`` to the command line."""
     parser = commands.add_parser(
         "templates",
-        help="List the OS and resource templates an OCCI endpoint offers.",
-        description="List the os_tpl and resource_tpl mixins of an OCCI endpoint: what a "
-        "Compute's osTemplate and resourceTemplate can name.",
+        help="List the templates an OCCI endpoint offers (OS, resource, application).",
+        description="List the template mixins of an OCCI endpoint: os_tpl and resource_tpl "
+        "(what a Compute's osTemplate and resourceTemplate can name), app_tpl and res_tpl "
+        "(an Application's or Component's applicationTemplate and resourceTemplate).",
     )
     add_endpoint_arguments(parser)
     parser.add_argument("--family", choices=tuple(_FAMILIES), default="all",
-                        help="Which templates to list (default: all).")
+                        help="Which templates to list: one family (os, resource, app, "
+                        "res), infrastructure, platform or all (default).")
     parser.add_argument("--output", choices=[f.value for f in OutputFormat],
                         default=OutputFormat.TABLE.value,
                         help="A table for people (default) or JSON for scripts.")
