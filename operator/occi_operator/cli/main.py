@@ -1,7 +1,7 @@
 """The ``occi-operator`` entry point.
 
 Commands arrive with the issues that build them (``run``, ``demo``, ``crds``,
-``templates``, ``check``); ``endpoint serve`` runs the embedded OCCI endpoint. Each
+``templates``, ``kinds``, ``check``); ``endpoint serve`` runs the embedded OCCI endpoint. Each
 command lives in its own module and registers its parser here.
 """
 
@@ -11,7 +11,7 @@ import argparse
 from collections.abc import Sequence
 
 from occi_operator import __version__
-from occi_operator.cli import check, crds, demo, endpoint, run, templates, testbed
+from occi_operator.cli import check, crds, demo, endpoint, kinds, run, templates, testbed
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"occi-operator {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for command in (demo, run, endpoint, crds, testbed, templates, check):
+    for command in (demo, run, endpoint, crds, testbed, templates, kinds, check):
         command.add_parser(commands)
     return parser
 
