@@ -200,6 +200,10 @@ class Dependencies:
             logger.info("%s moved from %s/%s; releasing the old endpoint", obj.display, *before)
             await self._release_endpoint(obj, *before)
 
+    def forget(self, uid: str) -> None:
+        """The object ``uid`` is gone without a teardown (it never reached the endpoint)."""
+        self._used.pop(uid, None)
+
     async def add_finalizer(self, obj: KubeObject) -> KubeObject:
         """Our finalizer on ``obj``, added just before its first remote write."""
         if FINALIZER in obj.finalizers:

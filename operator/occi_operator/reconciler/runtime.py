@@ -172,6 +172,7 @@ class Runtime:
         """The object ``uid`` no longer exists: stop counting it (no pass follows)."""
         self.metrics.forget(uid)
         self.log_context.forget(uid)
+        self.reconciler.dependencies.forget(uid)
 
     async def release(self, endpoint: KubeObject) -> Outcome:
         """A deleted endpoint object: its guard goes once no object uses it."""
