@@ -5,7 +5,7 @@ step, once all are Ready and a few seconds have passed, the operator's VmRSS is 
 ``/proc/<pid>/status``. Goal: ≤ 150 MiB at 1,000. Asserts nothing. Run from the
 repository root::
 
-    .venv/bin/python bench/rss.py [--count 5000] [--step 1000]
+    .venv/bin/python bench/rss.py [--count 5000] [--step 1000] [--env NAME=VALUE ...]
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from harness import bench_world
 SETTLE = 5.0
 
 
-def run(count: int, step: int, timeout: float) -> None:
-    """Grow in steps and print the RSS after each one."""
+def run(count: int, step: int, timeout: float, env: dict[str, str]) -> None:
+    """Grow in steps and print the RSS after each one (``env``: the operator's extras)."""
     rows: list[tuple[int, float]] = []
     with bench_world(delay=0.5) as world:
-        world.start_operator({})
+        world.start_operator(env)
         time.sleep(SETTLE)
         rows.append((0, world.rss_mib()))
         applied = 0
@@ -38,7 +38,7 @@ def run(count: int, step: int, timeout: float) -> None:
     for objects, rss in rows:
         growth = (rss - base) / objects * 1000 if objects else 0.0
         print(f"{objects:>14}   {rss:>18.1f}   {growth:>10.1f}")
-    print("goal: <= 150 MiB at 1,000")
+    print("goal: <= 150 MiB at 1,000" + "".join(f"; {k}={v}" for k, v in env.items()))
 
 
 def main() -> None:
@@ -47,8 +47,11 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=5000, help="Computes at the end")
     parser.add_argument("--step", type=int, default=1000, help="Computes per step")
     parser.add_argument("--timeout", type=float, default=3600.0, help="per step, seconds")
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="extra environment of the operator (e.g. a setting to compare)")
     args = parser.parse_args()
-    run(args.count, args.step, args.timeout)
+    env = dict(item.split("=", 1) for item in args.env)
+    run(args.count, args.step, args.timeout, env)
 
 
 if __name__ == "__main__":

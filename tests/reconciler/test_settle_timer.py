@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import kopf
 import pytest
-from flow_support import NAMESPACE, Stack
+from flow_support import NAMESPACE, Stack, rtype
 
 from occi_operator.api.v1alpha1.common import ConditionReason
 from occi_operator.reconciler.dependencies import FINALIZER
@@ -65,6 +65,28 @@ def test_the_settle_timer_runs_only_for_objects_getting_ready(stack: Stack) -> N
     assert not when(body={"metadata": {"generation": 1}, "status": {}})  # never reached it
     deleting = {"metadata": {"finalizers": [FINALIZER], "deletionTimestamp": "x"}}
     assert not when(body=deleting)
+    stalled = {"type": "Stalled", "status": "True"}
+    body["status"] = {"observedGeneration": 3, "conditions": [stalled]}
+    assert not when(body=body)  # a terminal error waits for a spec change
+
+
+async def test_a_settle_pass_that_fails_transiently_is_followed_up(stack: Stack) -> None:
+    # Only the timer follows the object once its change handler ended: a 409 on the
+    # status write (kopf's own write came in between) must not end that.
+    stack.apply("Compute", "vm", {"osTemplate": "cirros"})
+    runtime = stack.runtime
+    obj = stack.read("Compute", "vm")
+    assert runtime.defer(obj, await runtime.reconcile(obj))
+    stale = stack.read("Compute", "vm")
+    stack.kube.apply(rtype("Compute"), NAMESPACE, "vm", {**stale.spec, "note": 1})
+    stack.kube.apply(rtype("Compute"), NAMESPACE, "vm", dict(stale.spec))  # a newer version
+    runtime.reconciler._written.pop(stale.uid, None)  # as after another process's write
+    outcome = await runtime.settle(stale)
+    assert outcome.kind is OutcomeKind.TRANSIENT, outcome
+    assert runtime.settle_wait(stale) is not None
+    runtime.settling[stale.uid] = runtime.now()
+    assert (await runtime.settle(stack.read("Compute", "vm"))).kind in (
+        OutcomeKind.DONE, OutcomeKind.WAITING)
 
 
 async def test_a_settle_pass_not_due_sleeps_in_memory(stack: Stack) -> None:

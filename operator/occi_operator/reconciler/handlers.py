@@ -101,14 +101,16 @@ def _deleted(event: Any, **_: Any) -> bool:
 
 
 def _settling(body: Any, **_: Any) -> bool:
-    """Reached the endpoint, not being deleted, and not Ready for its generation."""
+    """Reached the endpoint, not being deleted, not Ready nor Stalled for its generation."""
     meta = body.get("metadata") or {}
     if FINALIZER not in (meta.get("finalizers") or ()) or meta.get("deletionTimestamp"):
         return False
     status = body.get("status") or {}
-    ready = any(c.get("type") == "Ready" and c.get("status") == "True"
-                for c in status.get("conditions") or ())  # fmt: skip
-    return not (ready and status.get("observedGeneration") == meta.get("generation"))
+    if status.get("observedGeneration") != meta.get("generation"):
+        return True
+    settled = any(c.get("type") in ("Ready", "Stalled") and c.get("status") == "True"
+                  for c in status.get("conditions") or ())  # fmt: skip
+    return not settled
 
 
 def _held_while_deleted(body: Any, **_: Any) -> bool:

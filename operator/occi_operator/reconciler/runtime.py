@@ -137,9 +137,18 @@ class Runtime:
         return max((due - self.now()).total_seconds(), 0.0)
 
     async def settle(self, obj: KubeObject) -> Outcome:
-        """The settle timer's pass over ``obj``: deferred again while it is not ready."""
+        """The settle timer's pass over ``obj``: followed up again until it is done.
+
+        Once its change handler has ended, only this timer looks at the object: a pass
+        that waits (for anything) or fails transiently (a 409 on a status write, the
+        endpoint unreachable) keeps it due after the outcome's delay.
+        """
         outcome = await self.reconcile(obj)
-        self.defer(obj, outcome)
+        if outcome.kind in (OutcomeKind.WAITING, OutcomeKind.TRANSIENT):
+            delay = timedelta(seconds=outcome.requeue_after or 0.0)
+            self.settling[obj.uid] = self.now() + delay
+        else:
+            self.settling.pop(obj.uid, None)
         return outcome
 
     async def resync(self, obj: KubeObject) -> Outcome:
