@@ -46,3 +46,15 @@ def test_nothing_shadows_the_standard_operator_module() -> None:
     operator = importlib.import_module("operator")
     assert Path(operator.__file__ or "").parent != ROOT / "operator"
     assert not (ROOT / "operator" / "__init__.py").exists()
+
+
+def test_test_modules_have_unique_names() -> None:
+    # The test directories are no packages (pytest's default "prepend" import mode): two
+    # test files of one name in different directories make the second fail to import, and
+    # which one is "second" depends on the order pytest collects them in.
+    seen: dict[str, Path] = {}
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        if path.name == "conftest.py":
+            continue
+        assert path.name not in seen, f"{path} has the name of {seen[path.name]}"
+        seen[path.name] = path
