@@ -53,7 +53,7 @@ async def test_a_created_resource_is_settled_by_the_timer(stack: Stack) -> None:
 def test_the_settle_timer_runs_only_for_objects_getting_ready(stack: Stack) -> None:
     registry = build_registry(stack.runtime, OperatorSettings(timing={"provisioning": 0.5}))
     settle = [h for h in registry._spawning.get_all_handlers() if h.id == "settle"]
-    assert {h.interval for h in settle} == {0.5}
+    assert {(h.interval, h.initial_delay) for h in settle} == {(0.5, 0.5)}
     when = settle[0].when
     assert when is not None
     ready = {"type": "Ready", "status": "True"}

@@ -182,7 +182,10 @@ def _register(
     kopf.on.resume(**where, id="reconcile-resume")(resume)
     kopf.on.delete(**where, id="delete", optional=True)(delete)
     kopf.timer(**where, id="resync", interval=tick, when=_has_remote)(resync)
-    kopf.timer(**where, id="settle", interval=settle_tick, when=_settling)(settle)
+    # First run after one tick: by then the pass that deferred the object is usually due,
+    # instead of a "still getting ready" retry logged for every object just created.
+    kopf.timer(**where, id="settle", interval=settle_tick, initial_delay=settle_tick,
+               when=_settling)(settle)
 
     async def gone(body: Any, **_: Any) -> None:
         # An object that never reached the endpoint has no finalizer and no delete pass.
