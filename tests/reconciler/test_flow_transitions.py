@@ -95,6 +95,9 @@ async def test_a_provisioning_machine_is_waited_for_never_started(slow: Slow) ->
     status = slow.stack.read("Compute", "vm").status
     assert (status["state"], status["transitionFrom"]) == ("inactive", "inactive")
     assert "waiting up to 120s" in slow.stack.condition("Compute", "vm", "Ready")["message"]
+    writes = slow.stack.kube.writes
+    assert set(await slow.passes("Compute", "vm", 3)) == {OutcomeKind.WAITING}
+    assert slow.stack.kube.writes == writes  # looking again while it provisions writes nothing
     slow.clock.advance(DELAY)  # provisioning ends
     assert (await slow.stack.settle("Compute", "vm")).kind is OutcomeKind.DONE
     status = slow.stack.read("Compute", "vm").status

@@ -152,10 +152,11 @@ class Correction:
         before = status.get("transitionFrom")
         elapsed = 0.0 if since is None else (self.now - since).total_seconds()
         if not observation.ready and observation.state == before and elapsed < self.grace:
+            # A message that stays the same from look to look: each new one is a write.
             return Outcome.waiting(
-                f"The OCCI resource is still {before} {elapsed:.0f}s after the operator "
-                f"created it or acted on it; waiting up to {self.grace:.0f}s for it to change "
-                "before acting again",
+                f"The OCCI resource is still {before} since the operator created it or "
+                f"acted on it at {status.get('transitionSince')}; waiting up to "
+                f"{self.grace:.0f}s for it to change before acting again",
                 self.settle(None),
             )
         self.records.update(transition_since=None, transition_from=None)
