@@ -15,19 +15,17 @@ ranges (GFD.229); JSON carries them all, so discovery asks for JSON first.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from typing import Any, TextIO
 
 from occi_operator.api.v1alpha1.kinds import MANAGED_KINDS
 from occi_operator.occi.attributes import AttributeDefinition
 from occi_operator.occi.categories import Kind, QueryInterface
-from occi_operator.occi.errors import OCCIError, redact_url
 from occi_operator.occi.vocabulary import ENTITY_KIND
 
-from .connection import Observed, Target, add_endpoint_arguments, open_client, target_from
+from .connection import add_endpoint_arguments
 from .console import CommandError, Console, ExitCode, OutputFormat
-from .remedies import explain
+from .discovery import read_query_interface
 
 __all__ = ["add_parser", "crd_for", "describe_kind", "find_kind", "run", "summarise"]
 
@@ -125,11 +123,6 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(run=run)
 
 
-async def _query(target: Target, seen: list[Observed]) -> QueryInterface:
-    client, _ = open_client(target.config, seen)
-    async with client:
-        return await client.discover()
-
 
 def _cell(value: Any) -> str:
     if value is None or value == "":
@@ -155,20 +148,11 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
         ) -> int:
     """Run ``kinds``; returns an :class:`~.console.ExitCode`."""
     console = Console(out or sys.stdout, err or sys.stderr, prefix="occi-operator kinds")
-    seen: list[Observed] = []
     try:
-        target = target_from(args)
-        url = redact_url(target.config.url)
-        if not target.config.verify:
-            console.note("TLS verification is disabled (--insecure)",
-                         hint="pass the site's CA with --ca-bundle FILE instead")
-        with console.progress(f"reading the kinds of {url}"):
-            query = asyncio.run(_query(target, seen))
+        url, query = read_query_interface(args, console, what="the kinds")
         kind = find_kind(query, args.kind) if args.kind else None
     except CommandError as error:
         return console.fail(error)
-    except OCCIError as exc:
-        return console.fail(explain(exc, target, seen))
     if kind is not None:
         described = describe_kind(query, kind)
         if args.output == OutputFormat.JSON:

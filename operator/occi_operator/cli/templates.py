@@ -15,7 +15,6 @@ for scripts. A resource template's cores and memory are the defaults it gives
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from dataclasses import asdict, dataclass
 from typing import TextIO
@@ -23,11 +22,10 @@ from typing import TextIO
 from occi_operator.occi import vocabulary as v
 from occi_operator.occi.categories import Mixin, QueryInterface
 from occi_operator.occi.client import TemplateFamily, templates
-from occi_operator.occi.errors import OCCIError, redact_url
 
-from .connection import Observed, Target, add_endpoint_arguments, open_client, target_from
+from .connection import add_endpoint_arguments
 from .console import CommandError, Console, ExitCode, OutputFormat
-from .remedies import explain
+from .discovery import read_query_interface
 
 __all__ = ["Template", "add_parser", "list_templates", "run"]
 
@@ -100,11 +98,6 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(run=run)
 
 
-async def _query(target: Target, seen: list[Observed]) -> QueryInterface:
-    client, _ = open_client(target.config, seen)
-    async with client:
-        return await client.discover()
-
 
 def _shown(value: int | float | None) -> str:
     return "-" if value is None else f"{value:g}"
@@ -114,19 +107,10 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
         ) -> int:
     """Run ``templates``; returns an :class:`~.console.ExitCode`."""
     console = Console(out or sys.stdout, err or sys.stderr, prefix="occi-operator templates")
-    seen: list[Observed] = []
     try:
-        target = target_from(args)
-        url = redact_url(target.config.url)
-        if not target.config.verify:
-            console.note("TLS verification is disabled (--insecure)",
-                         hint="pass the site's CA with --ca-bundle FILE instead")
-        with console.progress(f"reading the templates of {url}"):
-            query = asyncio.run(_query(target, seen))
+        url, query = read_query_interface(args, console, what="the templates")
     except CommandError as error:
         return console.fail(error)
-    except OCCIError as exc:
-        return console.fail(explain(exc, target, seen))
     found = list_templates(query, _FAMILIES[args.family])
     if args.output == OutputFormat.JSON:
         console.json({"endpoint": url, "templates": [asdict(t) for t in found]})
