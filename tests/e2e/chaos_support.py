@@ -194,6 +194,16 @@ def endpoint_object(url: str) -> dict[str, Any]:
                                 "burst": 500}}}  # fmt: skip
 
 
+def namespace_with_endpoint(cluster: Cluster, namespace: str, url: str) -> Kubectl:
+    """Create ``namespace`` with the OCCIEndpoint ``chaos`` for ``url``; kubectl bound to it."""
+    kube = Kubectl(cluster.kubectl_command(), cluster.env())
+    manifest = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}}
+    kube("apply", "--validate=false", "-f", "-", stdin=yaml.safe_dump(manifest))
+    kube = kube.in_namespace(namespace)
+    kube("apply", "--validate=false", "-f", "-", stdin=yaml.safe_dump(endpoint_object(url)))
+    return kube
+
+
 def computes(count: int, *, prefix: str = "vm") -> list[dict[str, Any]]:
     """``count`` small Compute objects on the endpoint ``chaos``, deleted with their object."""
     return [{"apiVersion": "occi.occi-operator.dev/v1alpha1", "kind": "Compute",

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 import pytest
 import yaml
-from chaos_support import Endpoint, Operator, endpoint_object, private_cluster
+from chaos_support import Endpoint, Operator, namespace_with_endpoint, private_cluster
 from e2e_kube import MANAGED_PLURALS, Kubectl, condition, is_ready, wait_until
 
 from occi_operator.occi import vocabulary as v
@@ -127,12 +127,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     workdir = tmp_path_factory.mktemp("drift")
     cluster = private_cluster(workdir / "cluster")
     endpoint = Endpoint(workdir / "endpoint")
-    kube = Kubectl(cluster.kubectl_command(), cluster.env())
-    manifest = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NAMESPACE}}
-    kube("apply", "--validate=false", "-f", "-", stdin=yaml.safe_dump(manifest))
-    kube = kube.in_namespace(NAMESPACE)
-    kube("apply", "--validate=false", "-f", "-",
-         stdin=yaml.safe_dump(endpoint_object(endpoint.url)))  # fmt: skip
+    kube = namespace_with_endpoint(cluster, NAMESPACE, endpoint.url)
     operator = Operator(workdir / "operator", cluster, NAMESPACE,
                         extra_env={"OCCI_OPERATOR_RESYNC__TICK": "1"})  # fmt: skip
     operator.start()
