@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Collection, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,12 +154,27 @@ def _ready(body: Mapping[str, Any]) -> bool:
     return False
 
 
+async def post_computes(http: httpx.AsyncClient, names: list[str]) -> None:
+    """POST a Compute per name with ``http`` (on the API server), CONCURRENCY at once."""
+    limit = asyncio.Semaphore(CONCURRENCY)
+
+    async def one(name: str) -> None:
+        async with limit:
+            answer = await http.post(COMPUTES, json=compute(name))
+        if answer.status_code != 201:
+            raise RuntimeError(f"{name}: {answer.status_code} {answer.text[:200]}")
+
+    await asyncio.gather(*(one(name) for name in names))
+
+
 @dataclass
 class Watch:
     """Follows the namespace's Computes: which are Ready, and how many changes were seen."""
 
     server: str
     ready: set[str] = field(default_factory=set)
+    #: When each Compute was last seen becoming Ready (monotonic clock).
+    ready_at: dict[str, float] = field(default_factory=dict)
     modified: int = 0
     _stop: threading.Event = field(default_factory=threading.Event)
     _changed: threading.Condition = field(default_factory=threading.Condition)
@@ -181,7 +196,7 @@ class Watch:
                         event = json.loads(line)
                         body = event["object"]
                         version = body["metadata"].get("resourceVersion", version)
-                        if event["type"] in ("ADDED", "MODIFIED"):
+                        if event["type"] in ("ADDED", "MODIFIED", "DELETED"):
                             self._record(event["type"], body)
 
     def _record(self, kind: str, body: Mapping[str, Any]) -> None:
@@ -189,21 +204,43 @@ class Watch:
             if kind == "MODIFIED":
                 self.modified += 1
             name = body["metadata"]["name"]
-            if _ready(body):
+            if kind != "DELETED" and _ready(body):
+                if name not in self.ready:
+                    self.ready_at[name] = time.monotonic()
                 self.ready.add(name)
             else:
                 self.ready.discard(name)
             self._changed.notify_all()
 
-    def wait_ready(self, count: int, *, timeout: float) -> float:
-        """Block until ``count`` Computes are Ready; returns the monotonic time it happened."""
+    def wait_ready(
+        self, count: int, *, timeout: float, among: Collection[str] | None = None
+    ) -> float:
+        """Block until ``count`` Computes (of ``among``, if given) are Ready.
+
+        Returns the monotonic time it was noticed.
+        """
+        return self._wait(lambda ready: len(ready) >= count, timeout,
+                          lambda ready: f"only {len(ready)} of {count} Ready",
+                          among=among)  # fmt: skip
+
+    def wait_gone(self, names: Collection[str], *, timeout: float) -> None:
+        """Block until none of ``names`` is Ready any more (deleted, or not ready)."""
+        self._wait(lambda ready: not ready, timeout,
+                   lambda ready: f"{len(ready)} still there", among=names)  # fmt: skip
+
+    def last_ready(self, names: Collection[str]) -> float:
+        """The monotonic time the last of ``names`` became Ready."""
+        with self._changed:
+            return max(self.ready_at[name] for name in names)
+
+    def _wait(self, done: Callable[[set[str]], bool], timeout: float,
+              failure: Callable[[set[str]], str], *, among: Collection[str] | None) -> float:
         deadline = time.monotonic() + timeout
         with self._changed:
-            while len(self.ready) < count:
+            while not done(chosen := self.ready if among is None else self.ready & set(among)):
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise RuntimeError(f"only {len(self.ready)} of {count} Ready "
-                                       f"after {timeout:.0f} s")
+                    raise RuntimeError(f"{failure(chosen)} after {timeout:.0f} s")
                 self._changed.wait(min(left, 1.0))
         return time.monotonic()
 
@@ -224,7 +261,10 @@ class World:
     operator: ChildProcess | None = None
 
     def cpu_seconds(self) -> dict[str, float]:
-        """CPU time (user + system) used so far by each process of the benchmark."""
+        """CPU time (user + system) used so far by each process of the benchmark.
+
+        ``bench`` is this process: the watch thread, the applies and the floors' writes.
+        """
         processes = [*self.cluster.processes, self.endpoint]
         if self.operator is not None:
             processes.append(self.operator)
@@ -234,6 +274,7 @@ class World:
             with contextlib.suppress(OSError):
                 fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
                 used[process.name] = (int(fields[11]) + int(fields[12])) / ticks
+        used["bench"] = time.process_time()  # this script: its watch, applies, floors
         return used
 
     def start_operator(self, settings: Mapping[str, str]) -> ChildProcess:
@@ -259,17 +300,9 @@ class World:
         """Create a Compute per name through the Kubernetes API (CONCURRENCY at once)."""
 
         async def create_all() -> None:
-            limit = asyncio.Semaphore(CONCURRENCY)
             async with httpx.AsyncClient(base_url=self.cluster.server, trust_env=False,
                                          timeout=60) as http:  # fmt: skip
-
-                async def one(name: str) -> None:
-                    async with limit:
-                        answer = await http.post(COMPUTES, json=compute(name))
-                    if answer.status_code != 201:
-                        raise RuntimeError(f"{name}: {answer.status_code} {answer.text[:200]}")
-
-                await asyncio.gather(*(one(name) for name in names))
+                await post_computes(http, names)
 
         asyncio.run(create_all())
 

@@ -18,7 +18,8 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 @pytest.mark.parametrize(("script", "arguments", "figures"), [
     ("converge.py", ["--count", "3", "--timeout", "120"],
-     ["direct-client floor", "operator", "ratio"]),
+     ["direct-client floor", "Kubernetes floor, 1 write", "Kubernetes floor, operator's writes",
+      "operator", "ratio operator / direct-client", "ratio operator / Kubernetes"]),
     ("resync.py", ["--count", "3", "--period", "5", "--periods", "1", "--timeout", "120"],
      ["OCCI requests per period", "Kubernetes writes per period"]),
     ("rss.py", ["--count", "3", "--step", "3", "--timeout", "120"],
