@@ -74,7 +74,7 @@ def run(count: int, timeout: float) -> None:
         operator_requests = world.occi_requests() - before
         changes = world.watch.modified - modified
         operator_cpu = _spent(cpu, world.cpu_seconds())
-        events = world.events() - events
+        events, mine = world.events() - events, world.events(about=names)
         rss = world.rss_mib()
     print(f"{count} Computes, {CONCURRENCY} requests in flight, provisioning 0.5 s")
     _row("direct-client floor (OCCI only)", floor, "s",
@@ -87,7 +87,8 @@ def run(count: int, timeout: float) -> None:
     for plan, (seconds, _) in kube.items():
         _row(f"ratio operator / Kubernetes, {plan}", wall / seconds, "x", "")
     print(f"applying to Kubernetes alone {applied:.2f} s; Compute changes seen "
-          f"{changes} ({changes / count:.1f} per object); Events {events}; "
+          f"{changes} ({changes / count:.1f} per object); Events {mine} about them "
+          f"({events} new in the namespace); "
           f"operator RSS {rss:.0f} MiB")
     print("CPU seconds (bench = this script: watch, applies, floor writes):")
     for plan, (_, spent) in kube.items():

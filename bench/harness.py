@@ -311,10 +311,14 @@ class World:
         with httpx.Client(trust_env=False, timeout=10) as http:
             return Counter(http.get(self.endpoint_url.rstrip("/") + COUNTS_PATH).json())
 
-    def events(self) -> int:
-        """Kubernetes Events in the namespace (each one a write by the operator)."""
+    def events(self, about: Collection[str] | None = None) -> int:
+        """Kubernetes Events in the namespace (each one a write), or only those ``about``."""
         with self.cluster.client() as http:
-            return len(http.get(f"/api/v1/namespaces/{NAMESPACE}/events").json()["items"])
+            items = http.get(f"/api/v1/namespaces/{NAMESPACE}/events").json()["items"]
+        if about is None:
+            return len(items)
+        names = set(about)
+        return sum(item["involvedObject"].get("name") in names for item in items)
 
     def rss_mib(self) -> float:
         """The operator's resident set size (VmRSS), in MiB."""
