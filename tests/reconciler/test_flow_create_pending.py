@@ -69,3 +69,37 @@ async def test_passes_on_one_snapshot_are_serialised_and_create_once(
     )
     assert OutcomeKind.TRANSIENT not in (first.kind, second.kind)
     assert len(await remote_locations(http, "/storage/")) == 1
+
+
+async def test_the_location_is_recorded_by_the_next_pass_with_ready(
+    stack: Stack, http: OCCIClient
+) -> None:
+    # The pass that sends the POST writes nothing after it: the next pass records the
+    # location together with what it sees (Ready, on a cloud that provisions at once).
+    stack.apply("Storage", "first", {"size": "1Gi"})
+    await stack.settle("Storage", "first")  # the endpoint object is guarded from now on
+    stack.apply("Storage", "disk", {"size": "1Gi"})
+    before = stack.kube.writes
+    await stack.step("Storage", "disk")
+    created = stack.read("Storage", "disk")
+    assert created.status["createPending"]
+    assert not created.status.get("location")
+    after_create = stack.kube.writes
+    assert after_create - before == 2  # the finalizer, then the mark; none after the POST
+    assert (await stack.step("Storage", "disk")).kind is OutcomeKind.DONE
+    ready = stack.read("Storage", "disk")
+    assert stack.kube.writes - after_create == 1  # location, mirror and Ready in one
+    assert ready.status["location"] in await remote_locations(http, "/storage/")
+    assert not ready.status.get("createPending")
+
+
+async def test_a_restart_before_the_location_is_recorded_adopts_by_marker(
+    stack: Stack, http: OCCIClient
+) -> None:
+    stack.apply("Storage", "disk", {"size": "1Gi"})
+    await stack.step("Storage", "disk")
+    stack.runtime.reconciler.created.forget(stack.read("Storage", "disk").uid)  # a new process
+    assert (await stack.settle("Storage", "disk")).kind is OutcomeKind.DONE
+    locations = await remote_locations(http, "/storage/")
+    assert len(locations) == 1
+    assert stack.read("Storage", "disk").status["location"] in locations

@@ -31,7 +31,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -47,6 +47,7 @@ from .binding import bind_adapter
 from .connection import expedite_sources
 from .contract import Adapter, Resolved, marker_for
 from .correction import Correction, initial_state
+from .creations import Created, Creations
 from .dependencies import Dependencies, is_ready
 from .endpoints import EndpointLease, EndpointPool
 from .failures import Backoff, ErrorDelays, outcome_of
@@ -88,6 +89,11 @@ class _Found:
     seen_at: datetime | None = None
 
 
+#: The message of a create under way: the create-pending write and the pass that sent the
+#: POST end with it, so that the latter writes nothing (see :mod:`.creations`).
+CREATING = "Creating the OCCI resource"
+
+
 class Reconciler:
     """The generic reconciler: one instance per process, every adapter's objects."""
 
@@ -117,6 +123,7 @@ class Reconciler:
         self.timings = timings or FlowTimings()
         self.now = now
         self._locks: dict[str, asyncio.Lock] = {}
+        self.created = Creations()
         #: The resourceVersion each object had after this process's last pass over it.
         self._written: dict[str, str] = {}
         self._backoff = Backoff(self.timings.errors)
@@ -164,6 +171,7 @@ class Reconciler:
             self.poller.forget(obj.uid)
             self._locks.pop(obj.uid, None)
             self._written.pop(obj.uid, None)
+            self.created.forget(obj.uid)
             self._backoff.forget(obj.uid)
         return outcome
 
@@ -336,6 +344,9 @@ class _Pass:
         if wanted is not None and wanted.filter is not None:
             return _Found(await lookup.by_filter(wanted.filter), adopted=True)
         if self.obj.status.get("createPending"):
+            recalled = await self._recall()
+            if recalled is not None:
+                return recalled
             lost = await lookup.by_marker()
             if lost is None:
                 return None  # the create never arrived: create again
@@ -346,6 +357,24 @@ class _Pass:
             )
             return _Found(lost, adopted=True)
         return None
+
+    async def _recall(self) -> _Found | None:
+        """The resource this process created and has not recorded yet (:mod:`.creations`).
+
+        Its location and transition go into this pass's status write, and into its view
+        of the object (the correction reads the transition there). None when this process
+        created nothing (a restart: the marker finds it) or the resource is gone already.
+        """
+        created = self.r.created.take(self.obj.uid)
+        if created is None:
+            return None
+        try:
+            remote = await self.lease.client.get(created.location)
+        except NotFoundError:
+            return None
+        self.fields.update(created.fields())
+        self.obj = replace(self.obj, status={**self.obj.status, **created.status()})
+        return _Found(remote)
 
     def _settled(self) -> bool:
         """Ready for this generation and not changing: a listing may serve it."""
@@ -396,21 +425,24 @@ class _Pass:
         # The mark goes first, with a resourceVersion precondition: a crash after the
         # POST leaves it behind, and the next pass looks for the resource by marker.
         self.obj = await self.r.status.write(
-            self.obj, Outcome.waiting("Creating the OCCI resource", 0.0),
+            self.obj, Outcome.waiting(CREATING, 0.0),
             fields={"create_pending": format_time(self.r.now()), "location": None},
         )
         location = await self.lease.client.create(desired, collection=self.adapter.collection)
-        self.fields.update(location=location, create_pending=None)
-        initial = initial_state(self.adapter.occi_kind)
-        if initial is not None:
-            # A provisioning cloud may show the new resource in its initial state for a
-            # while: do not mistake that for a stopped machine (see .correction).
-            self.fields.update(transition_since=format_time(self.r.now()),
-                               transition_from=initial)
-        # No Event: the Reconciling condition says it, and the Ready Event follows.
-        return Outcome.waiting(
-            f"Created {location}; waiting for it to become ready", self._settling_delay()
-        )
+        # The location is not written now: the next pass (the settle timer's, soon) reads
+        # the resource and records it with what it sees — with Ready, when the cloud is
+        # quick — one Kubernetes write fewer per object. Until then it is kept in memory;
+        # a crash loses only that, and the create-pending mark has the next process adopt
+        # the resource by its marker. A provisioning cloud may show the new resource in
+        # its initial state for a while: the transition recorded with the location keeps
+        # the correction from taking that for a stopped machine (see .correction).
+        self.r.created.remember(self.obj.uid, Created(
+            location=location, since=format_time(self.r.now()),
+            initial=initial_state(self.adapter.occi_kind),
+        ))
+        # The same outcome as the mark's: status does not change, nothing is written. No
+        # Event: the Reconciling condition says it, and the Ready Event follows.
+        return Outcome.waiting(CREATING, self._settling_delay())
 
     def _settling_delay(self, base: float | None = None) -> float:
         """The wait before looking again at a changing object: soon, then less often."""
