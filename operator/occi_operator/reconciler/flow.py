@@ -6,10 +6,11 @@
    kind's collection listing, see :mod:`.poller`; else with its own GET); else import by
    ``spec.import.location``; else import by ``spec.import.filter`` (exactly one match, else
    Stalled listing the candidates); else adopt what a lost create left behind, found by our
-   marker in ``occi.core.summary`` (when ``status.createPending`` says a create was sent);
+   marker in ``occi.core.summary`` (when ``status.createPending`` says a create was sent),
+   unless this process still holds the location of its own create (:mod:`.creations`);
 2. none found: create it — our finalizer first, then ``status.createPending`` written with a
-   resourceVersion precondition, then the POST, then the location. Nothing that can fail
-   comes after the POST in the same pass: the rest belongs to the next pass;
+   resourceVersion precondition, then the POST. Nothing comes after the POST in the same
+   pass, not even a write: the next pass records the location with what it sees;
 3. found: observe it; correct mutable drift (a partial update), report immutable drift
    (Stalled, InvalidConfiguration: never a recreate), run the adapter's actions (power
    state), and wait while it is not ready — soon at first, then less often.
