@@ -15,8 +15,8 @@
    (Stalled, InvalidConfiguration: never a recreate), run the adapter's actions (power
    state), and wait while it is not ready — soon at first, then less often.
 
-:meth:`Reconciler.delete` runs a :class:`~.teardown.Teardown` pass; finding an existing
-resource (import, adoption) is :class:`~.lookup.Lookup`'s.
+:meth:`Reconciler.delete` runs a :class:`~.teardown.Teardown` pass; step 1 is
+:class:`~.finding.Finder`'s, with :class:`~.lookup.Lookup` for imports and adoption.
 
 The user's annotations (:mod:`.annotations`) are read first: a paused object gets a pass
 that makes no remote call at all (a deletion waits); a reconcile request is echoed in
@@ -32,7 +32,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,7 +41,7 @@ from pydantic import ValidationError
 from occi_operator.api.v1alpha1.common import ConditionReason, ManagementPolicy
 from occi_operator.api.v1alpha1.lifecycle import LifecycleSpec
 from occi_operator.occi.entities import Link, Resource
-from occi_operator.occi.errors import NotFoundError, OCCIError
+from occi_operator.occi.errors import OCCIError
 
 from .annotations import PAUSED, is_paused, pending_request
 from .binding import bind_adapter
@@ -52,13 +52,13 @@ from .creations import Created, Creations
 from .dependencies import Dependencies, is_ready
 from .endpoints import EndpointLease, EndpointPool
 from .failures import Backoff, ErrorDelays, outcome_of
+from .finding import Finder, collection_of
 from .kube import KubeApi, KubeError, KubeNotFoundError, KubeObject
-from .lookup import Lookup
 from .metrics import OperatorMetrics
 from .outcome import Outcome, OutcomeError
 from .poller import CollectionPoller
 from .resolution import resolve
-from .resync import ResyncPolicy, SyncMemory, in_terminal_error
+from .resync import ResyncPolicy, SyncMemory
 from .status import Mirror, StatusWriter, format_time
 from .teardown import Teardown
 
@@ -80,14 +80,6 @@ class FlowTimings:
     #: handler for an object being deleted, so the delete handler looks again).
     paused_deletion: float = 10.0
     errors: ErrorDelays = field(default_factory=ErrorDelays)
-
-
-@dataclass(frozen=True)
-class _Found:
-    remote: Resource | Link
-    adopted: bool = False
-    #: When a collection listing that carried it was requested (None: read just now).
-    seen_at: datetime | None = None
 
 
 #: The message of a create under way: the create-pending write and the pass that sent the
@@ -302,7 +294,15 @@ class _Pass:
         self.adapter = await bind_adapter(
             self.adapter, self.spec, self.lease.client, self.obj.status
         )
-        found = await self._find()
+        finder = Finder(
+            kube=self.r.kube, poller=self.r.poller, memory=self.r.memory,
+            policy=self.r.policy, created=self.r.created, lease=self.lease,
+            adapter=self.adapter, obj=self.obj, spec=self.spec, managed=self.managed,
+            marker=self.marker,
+        )
+        found = await finder.find()
+        self.obj = finder.obj
+        self.fields.update(finder.fields)
         if found is None:
             return await self._create()
         self.fields["create_pending"] = None
@@ -317,89 +317,6 @@ class _Pass:
         if self.adapter.references:
             await self.r.dependencies.resolve(self.obj, self.adapter)
         self.fields["location"] = remote.location
-
-    async def _find(self) -> _Found | None:
-        client = self.lease.client
-        imported = self.spec.import_ is not None
-        location = self.obj.status.get("location")
-        if isinstance(location, str) and location:
-            try:
-                return await self._read(location)
-            except NotFoundError:
-                if imported or not self.managed:
-                    raise OutcomeError(Outcome.terminal(
-                        f"The imported OCCI resource {location} was deleted outside the "
-                        "operator; delete this object, or import another resource",
-                        reason=ConditionReason.UNRECOVERABLE_ERROR,
-                    )) from None
-                await self.r.kube.post_event(
-                    self.obj, type="Warning", reason="RemoteDeleted",
-                    message=f"{location} was deleted outside the operator; creating it again",
-                )
-                self.fields["location"] = None
-                return None
-        lookup = Lookup(client, self.adapter, self.marker)
-        wanted = self.spec.import_
-        if wanted is not None and wanted.location:
-            return _Found(await lookup.at_location(wanted.location), adopted=True)
-        if wanted is not None and wanted.filter is not None:
-            return _Found(await lookup.by_filter(wanted.filter), adopted=True)
-        if self.obj.status.get("createPending"):
-            recalled = await self._recall()
-            if recalled is not None:
-                return recalled
-            lost = await lookup.by_marker()
-            if lost is None:
-                return None  # the create never arrived: create again
-            await self.r.kube.post_event(
-                self.obj, type="Normal", reason="Adopted",
-                message=f"Adopted {lost.location}, created by an earlier pass whose answer "
-                "was lost",
-            )
-            return _Found(lost, adopted=True)
-        return None
-
-    async def _recall(self) -> _Found | None:
-        """The resource this process created and has not recorded yet (:mod:`.creations`).
-
-        Its location and transition go into this pass's status write, and into its view
-        of the object (the correction reads the transition there). None when this process
-        created nothing (a restart: the marker finds it) or the resource is gone already.
-        """
-        created = self.r.created.take(self.obj.uid)
-        if created is None:
-            return None
-        try:
-            remote = await self.lease.client.get(created.location)
-        except NotFoundError:
-            return None
-        self.fields.update(created.fields())
-        self.obj = replace(self.obj, status={**self.obj.status, **created.status()})
-        return _Found(remote)
-
-    def _settled(self) -> bool:
-        """Ready for this generation and not changing: a listing may serve it."""
-        obj = self.obj
-        handled = obj.status.get("observedGeneration") == obj.generation
-        return handled and is_ready(obj) and not obj.deleting and not in_terminal_error(obj)
-
-    async def _collection(self) -> str:
-        if self.adapter.collection:
-            return self.adapter.collection
-        return await self.lease.client.collection_of(self.adapter.occi_kind)
-
-    async def _read(self, location: str) -> _Found:
-        """The resource at ``location``: out of a collection listing when settled, else GET."""
-        client = self.lease.client
-        if self._settled():
-            period = self.r.policy.period(self.obj.spec, self.lease.default_resync_period)
-            sighting = await self.r.poller.sighting(
-                client, await self._collection(), location,
-                since=self.r.memory.last_sync(self.obj), period=period,
-            )
-            if sighting is not None:
-                return _Found(sighting.entity, seen_at=sighting.at)
-        return _Found(await client.get(location))
 
     async def _resolve(self) -> Resolved:
         return await resolve(
@@ -470,7 +387,7 @@ class _Pass:
                                        corrected=correction.corrected)
         if outcome.ready:
             self.r.poller.settled(self.obj.uid)
-            collection = await self._collection()
+            collection = await collection_of(self.adapter, self.lease.client)
             self.r.poller.join(self.lease.client, collection, self.obj.uid, remote)
             if not is_ready(self.obj):  # Ready just now
                 await self.r.expedite_sources(self.obj)
