@@ -251,6 +251,10 @@ class Adapter(ABC, Generic[SpecT]):
                 attributes[mapping.attribute] = value
         return attributes
 
+    def base_title(self, spec: SpecT, resolved: Resolved) -> str | None:
+        """The title a resource gets: the spec's ``title``, else the object's name."""
+        return field_value(spec, "title") or resolved.name or None
+
     def base_mixins(self, spec: SpecT, resolved: Resolved) -> tuple[str, ...]:
         """The mixins the set fields need, then the resolved templates."""
         mixins = [m.mixin for m in self.fields if m.mixin and m.value(spec) is not None]

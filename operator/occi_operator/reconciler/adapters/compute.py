@@ -81,7 +81,7 @@ class ComputeAdapter(Adapter[api.ComputeSpec]):
         return Resource(
             kind=self.occi_kind,
             mixins=tuple(mixins),
-            title=(resource.title if resource and resource.title else resolved.name) or None,
+            title=self.base_title(spec, resolved),
             summary=resolved.marker,
             attributes=attributes,
         )

@@ -42,11 +42,10 @@ class NetworkAdapter(Adapter[api.NetworkSpec]):
 
     def desired(self, spec: api.NetworkSpec, resolved: Resolved) -> Resource:
         """The network to create."""
-        title = spec.resource.title if spec.resource else None
         return Resource(
             kind=self.occi_kind,
             mixins=self.base_mixins(spec, resolved),
-            title=title or resolved.name or None,
+            title=self.base_title(spec, resolved),
             summary=resolved.marker,
             attributes=self.base_attributes(spec),
         )

@@ -111,7 +111,6 @@ class OCCIResourceAdapter(Adapter[api.OCCIResourceSpec]):
 
     def desired(self, spec: api.OCCIResourceSpec, resolved: Resolved) -> Resource | Link:
         """The entity to create: the bound kind, mixins and the spec's attributes."""
-        resource = spec.resource
         attributes = self.base_attributes(spec)
         if self.link:
             return Link(
@@ -125,7 +124,7 @@ class OCCIResourceAdapter(Adapter[api.OCCIResourceSpec]):
         return Resource(
             kind=self.occi_kind,
             mixins=self.bound_mixins,
-            title=(resource.title if resource and resource.title else resolved.name) or None,
+            title=self.base_title(spec, resolved),
             summary=resolved.marker,
             attributes=attributes,
         )

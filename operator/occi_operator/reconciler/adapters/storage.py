@@ -39,10 +39,9 @@ class StorageAdapter(Adapter[api.StorageSpec]):
 
     def desired(self, spec: api.StorageSpec, resolved: Resolved) -> Resource:
         """The storage to create."""
-        title = spec.resource.title if spec.resource else None
         return Resource(
             kind=self.occi_kind,
-            title=title or resolved.name or None,
+            title=self.base_title(spec, resolved),
             summary=resolved.marker,
             attributes=self.base_attributes(spec),
         )
