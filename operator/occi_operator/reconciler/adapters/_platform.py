@@ -1,4 +1,4 @@
-"""What the OCCI Platform adapters share: the run state, its actions, text details.
+"""What the OCCI Platform adapters share: the run state, its actions, templates, details.
 
 An Application and a Component are driven to their desired ``runState`` by the platform's
 ``start`` and ``stop`` actions (one action scheme serves both kinds); a step is offered only
@@ -11,13 +11,15 @@ from __future__ import annotations
 from occi_operator.api.v1alpha1.runstate import RunState
 from occi_operator.occi import vocabulary as v
 from occi_operator.occi.attributes import AttributeValue
+from occi_operator.occi.client import TemplateFamily
 from occi_operator.occi.entities import ActionInvocation, Link, Resource
 from occi_operator.occi.states import actions_in_state, is_provisioning
 from occi_operator.reconciler.contract import ActionStep
 
-from ._common import state_of
+from ._common import state_of, template_term
 
-__all__ = ["RUN", "observed_run_state", "run_state_steps", "text_details"]
+__all__ = ["RUN", "observed_run_state", "platform_templates", "run_state_steps",
+           "text_details"]
 
 #: The OCCI state each desired run state means, and the action that reaches it.
 RUN = {
@@ -25,6 +27,14 @@ RUN = {
     RunState.STOPPED: (v.STATE_INACTIVE, v.PLATFORM_STOP),
 }
 _OBSERVED = {state: run for run, (state, _) in RUN.items()}
+
+
+def platform_templates(remote: Resource | Link) -> dict[str, str | None]:
+    """The status fields naming the app_tpl and res_tpl templates ``remote`` carries."""
+    return {
+        "application_template": template_term(remote.mixins, TemplateFamily.APPLICATION),
+        "resource_template": template_term(remote.mixins, TemplateFamily.PLATFORM_RESOURCE),
+    }
 
 
 def observed_run_state(state: str | None) -> RunState | None:

@@ -19,8 +19,8 @@ from occi_operator.reconciler.contract import (
     TemplateField,
 )
 
-from ._common import attribute, state_of, template_term, text
-from ._platform import RUN, observed_run_state, run_state_steps, text_details
+from ._common import attribute, state_of, text
+from ._platform import RUN, observed_run_state, platform_templates, run_state_steps, text_details
 
 __all__ = ["ApplicationAdapter"]
 
@@ -42,14 +42,13 @@ class ApplicationAdapter(Adapter[api.ApplicationSpec]):
 
     def desired(self, spec: api.ApplicationSpec, resolved: Resolved) -> Resource:
         """The application to create; its name defaults to the object's name."""
-        resource = spec.resource
         attributes = self.base_attributes(spec)
         # occi.app.name is required by the Platform draft: the object's name stands in.
         attributes.setdefault(v.APP_NAME, resolved.name)
         return Resource(
             kind=self.occi_kind,
             mixins=self.base_mixins(spec, resolved),
-            title=(resource.title if resource and resource.title else resolved.name) or None,
+            title=self.base_title(spec, resolved),
             summary=resolved.marker,
             attributes=attributes,
         )
@@ -71,10 +70,7 @@ class ApplicationAdapter(Adapter[api.ApplicationSpec]):
             status={
                 "name": text(attribute(remote, v.APP_NAME)),
                 "url": url,
-                "application_template": template_term(remote.mixins, TemplateFamily.APPLICATION),
-                "resource_template": template_term(
-                    remote.mixins, TemplateFamily.PLATFORM_RESOURCE
-                ),
+                **platform_templates(remote),
                 "run_state": observed_run_state(state),
             },
         )

@@ -19,8 +19,8 @@ from occi_operator.reconciler.contract import (
     TemplateField,
 )
 
-from ._common import attribute, state_of, template_term, text
-from ._platform import RUN, observed_run_state, run_state_steps
+from ._common import attribute, state_of, text
+from ._platform import RUN, observed_run_state, platform_templates, run_state_steps
 
 __all__ = ["ComponentAdapter"]
 
@@ -49,7 +49,7 @@ class ComponentAdapter(Adapter[api.ComponentSpec]):
         return Resource(
             kind=self.occi_kind,
             mixins=tuple(dict.fromkeys(mixins)),
-            title=(resource.title if resource and resource.title else resolved.name) or None,
+            title=self.base_title(spec, resolved),
             summary=resolved.marker,
             attributes=self.base_attributes(spec),
         )
@@ -70,10 +70,7 @@ class ComponentAdapter(Adapter[api.ComponentSpec]):
             state_message=message,
             status={
                 "database_version": version,
-                "application_template": template_term(remote.mixins, TemplateFamily.APPLICATION),
-                "resource_template": template_term(
-                    remote.mixins, TemplateFamily.PLATFORM_RESOURCE
-                ),
+                **platform_templates(remote),
                 "run_state": observed_run_state(state),
             },
         )
