@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -220,12 +220,7 @@ class _Pass:
                 "it is removed"
             ))
         request = pending_request(self.obj)
-        try:
-            outcome = await self._converge()
-        except OutcomeError as stop:
-            outcome = stop.outcome
-        except (OCCIError, KubeError) as exc:
-            outcome = outcome_of(exc, doing=self.doing, delays=self.r.timings.errors)
+        outcome = await self._attempt(self._converge())
         if request is not None:
             self.fields["last_reconcile_request"] = request
         return await self._record(outcome)
@@ -242,16 +237,20 @@ class _Pass:
             kube=self.r.kube, dependencies=self.r.dependencies, endpoints=self.r.endpoints,
             adapter=self.adapter, obj=self.obj, delay=self.r.timings.deleting,
         )
-        try:
-            outcome = await teardown.run()
-        except OutcomeError as stop:
-            outcome = stop.outcome
-        except (OCCIError, KubeError) as exc:
-            outcome = outcome_of(exc, doing=self.doing, delays=self.r.timings.errors)
+        outcome = await self._attempt(teardown.run())
         self.obj = teardown.obj  # as the teardown last wrote it (its location cleared)
         if not outcome.ready:
             return await self._record(outcome)
         return outcome
+
+    async def _attempt(self, work: Awaitable[Outcome]) -> Outcome:
+        """The outcome of ``work``: its own, the one it stopped with, or its failure's."""
+        try:
+            return await work
+        except OutcomeError as stop:
+            return stop.outcome
+        except (OCCIError, KubeError) as exc:
+            return outcome_of(exc, doing=self.doing, delays=self.r.timings.errors)
 
     async def _record(self, outcome: Outcome) -> Outcome:
         logger.debug("%s: %s (%s) %s", self.obj.display, outcome.kind.value,
