@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 from typing import TextIO
 
-from occi_operator.testbed.build import build, cache_root
+from occi_operator.testbed.build import TestbedBinaries, build, cache_root
 from occi_operator.testbed.cluster import Cluster, start_cluster
 from occi_operator.testbed.errors import TestbedBuildError, TestbedStartError
 
@@ -71,12 +71,19 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None) -> int:
     return ExitCode.USAGE
 
 
-def _build(cache: Path | None, console: TextIO) -> int:
+def _built(cache: Path | None, console: TextIO) -> TestbedBinaries | None:
+    """The testbed's binaries, built or found in the cache; None (said why) on failure."""
     try:
-        binaries = build(cache, progress=lambda step: print(f"testbed: {step}", file=console,
-                                                               flush=True))  # fmt: skip
+        return build(cache, progress=lambda step: print(f"testbed: {step}", file=console,
+                                                           flush=True))  # fmt: skip
     except TestbedBuildError as error:
         print(f"testbed: {error}", file=console, flush=True)
+        return None
+
+
+def _build(cache: Path | None, console: TextIO) -> int:
+    binaries = _built(cache, console)
+    if binaries is None:
         return ExitCode.BUILD_FAILED
     print(f"testbed: binaries in {binaries.directory}", file=console)
     for package, version in sorted(binaries.versions.items()):
@@ -86,11 +93,8 @@ def _build(cache: Path | None, console: TextIO) -> int:
 
 
 def _up(cache: Path | None, workdir: Path | None, console: TextIO) -> int:
-    try:
-        binaries = build(cache, progress=lambda step: print(f"testbed: {step}", file=console,
-                                                               flush=True))  # fmt: skip
-    except TestbedBuildError as error:
-        print(f"testbed: {error}", file=console, flush=True)
+    binaries = _built(cache, console)
+    if binaries is None:
         return ExitCode.BUILD_FAILED
     with tempfile.TemporaryDirectory(prefix="occi-testbed-") as temporary:
         try:
