@@ -4,8 +4,9 @@ The ``test_client_suite_*`` files run the client of the protocol core
 (:mod:`occi_operator.occi.client`) against the real app of :func:`~.app.create_app`. This
 module gives them:
 
-* :class:`StillClock`: the client's :class:`~occi_operator.occi.client.Clock` whose time
-  moves only when the client sleeps (retries, rate limits), so no test waits for real;
+* :func:`client_for` gives the client the client suite's ``FakeClock`` (``client_testing``,
+  on the path through this directory's conftest): time moves only when the client sleeps
+  (retries, rate limits), so no test waits for real;
 * :class:`Recorder`: an ASGI wrapper in front of the real app that writes down every
   request and its status and counts the requests in flight — what the *server* saw, for
   assertions on retries and concurrency. It can hide paths (answer 404 for them, as a
@@ -30,9 +31,10 @@ from typing import Any
 
 import httpx
 import uvicorn
+from client_testing import FakeClock
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from occi_operator.occi.client import Clock, EndpointConfig, OCCIClient
+from occi_operator.occi.client import EndpointConfig, OCCIClient
 from occi_operator.occi.entities import Collection
 
 #: The base URL of in-process apps (the same as ``conftest.BASE_URL``).
@@ -41,38 +43,6 @@ BASE_URL = "http://occi.test/"
 RENDERINGS = ("text/plain", "text/occi", "application/occi+json")
 #: Faults switched off again (a seed keeps the dice reproducible).
 NO_FAULTS: dict[str, Any] = {"seed": 1}
-
-
-class StillClock:
-    """Monotonic and wall time that move only when the client sleeps (or a test says so)."""
-
-    def __init__(self, start: float = 1_700_000_000.0) -> None:
-        self.elapsed = 0.0
-        self.start = start
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        """Seconds since the start."""
-        return self.elapsed
-
-    def now(self) -> float:
-        """Epoch seconds."""
-        return self.start + self.elapsed
-
-    def advance(self, seconds: float) -> None:
-        """Let ``seconds`` pass."""
-        self.elapsed += seconds
-
-    async def sleep(self, seconds: float) -> None:
-        """Record the wait and let the time pass at once; other tasks get a turn."""
-        self.sleeps.append(seconds)
-        self.elapsed += seconds
-        await asyncio.sleep(0)
-
-    def clock(self) -> Clock:
-        """The :class:`Clock` to hand to the client; jitter fixed at the middle."""
-        return Clock(monotonic=self.monotonic, now=self.now, sleep=self.sleep,
-                     random=lambda: 0.5)
 
 
 @dataclass(frozen=True)
@@ -134,14 +104,14 @@ class Recorder:
         return [s.status for s in self.seen if s.method == method]
 
 
-def client_for(app: ASGIApp, clock: StillClock | None = None, **settings: Any) -> OCCIClient:
+def client_for(app: ASGIApp, clock: FakeClock | None = None, **settings: Any) -> OCCIClient:
     """An OCCIClient of ``app`` in-process, at :data:`BASE_URL`; no rate limit by default."""
     settings.setdefault("url", BASE_URL)
     settings.setdefault("rate", None)
     return OCCIClient(
         EndpointConfig(**settings),
         transport=httpx.ASGITransport(app=app),
-        clock=(clock or StillClock()).clock(),
+        clock=(clock or FakeClock()).clock(),
     )
 
 

@@ -22,8 +22,12 @@ from occi_operator.endpoint.app import create_app
 from occi_operator.endpoint.settings import EndpointSettings
 
 _HERE = str(Path(__file__).resolve().parent)
-if _HERE not in sys.path:
-    sys.path.insert(0, _HERE)
+# The client's suite runs here too, against this server: its helpers (the FakeClock of
+# client_testing) are shared, not copied.
+_CLIENT_TESTS = str(Path(__file__).resolve().parents[1] / "occi" / "client")
+for _path in (_HERE, _CLIENT_TESTS):
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
 
 #: The base URL of the in-process app; every absolute location starts with it.
 BASE_URL = "http://occi.test"

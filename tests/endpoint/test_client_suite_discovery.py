@@ -22,7 +22,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from client_support import BASE_URL, RENDERINGS, Recorder, StillClock, client_for
+from client_support import BASE_URL, RENDERINGS, Recorder, client_for
+from client_testing import FakeClock
 from starlette.applications import Starlette
 
 from occi_operator.endpoint.app import create_app
@@ -64,7 +65,7 @@ async def test_discover_lists_kinds_mixins_and_actions(server: Recorder, renderi
 
 
 async def test_discovery_is_cached_until_the_ttl_passes(server: Recorder, rendering: str) -> None:
-    clock = StillClock()
+    clock = FakeClock()
     async with client_for(server, clock, rendering=rendering, discovery_ttl=60) as client:
         await client.discover()
         await client.discover()

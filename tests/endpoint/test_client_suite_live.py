@@ -19,7 +19,8 @@ from typing import Any
 
 import httpx
 import pytest
-from client_support import NO_FAULTS, RENDERINGS, Recorder, StillClock, members, served
+from client_support import NO_FAULTS, RENDERINGS, Recorder, members, served
+from client_testing import FakeClock
 
 from occi_operator.endpoint.app import create_app
 from occi_operator.endpoint.settings import EndpointSettings
@@ -48,7 +49,7 @@ async def _put_faults(url: str, faults: dict[str, Any]) -> None:
     assert response.status_code == 200, response.text
 
 
-def _client(url: str, clock: StillClock, **settings: Any) -> OCCIClient:
+def _client(url: str, clock: FakeClock, **settings: Any) -> OCCIClient:
     return OCCIClient(EndpointConfig(url=url, rate=None, **settings), clock=clock.clock())
 
 
@@ -56,7 +57,7 @@ def _client(url: str, clock: StillClock, **settings: Any) -> OCCIClient:
 async def test_a_whole_lifecycle_over_http(tmp_path: Path, rendering: str) -> None:
     async with (
         served(create_app(_settings(tmp_path))) as url,
-        _client(url, StillClock(), rendering=rendering) as client,
+        _client(url, FakeClock(), rendering=rendering) as client,
     ):
         template = await client.resolve_template(TemplateFamily.OS, "debian-12")
         size = await client.resolve_template(TemplateFamily.RESOURCE, "small")
@@ -77,7 +78,7 @@ async def test_a_whole_lifecycle_over_http(tmp_path: Path, rendering: str) -> No
 
 async def test_dropped_connections_are_retried_for_gets(tmp_path: Path) -> None:
     server = Recorder(create_app(_settings(tmp_path)))
-    clock = StillClock()
+    clock = FakeClock()
     async with served(server) as url, _client(url, clock, retry=PATIENT) as client:
         location = await client.create(Resource(kind=v.COMPUTE_KIND, title="steady"),
                                        collection="/compute/")
@@ -96,7 +97,7 @@ async def test_a_create_whose_connection_drops_after_the_work_is_not_retried(
     tmp_path: Path,
 ) -> None:
     server = Recorder(create_app(_settings(tmp_path)))
-    clock = StillClock()
+    clock = FakeClock()
     async with served(server) as url, _client(url, clock, retry=PATIENT) as client:
         await _put_faults(url, {"lost_create_answer_rate": 1.0,
                                 "dropped_connection_rate": 1.0, "seed": 2})
@@ -117,10 +118,10 @@ async def test_basic_credentials_over_the_wire(tmp_path: Path) -> None:
     auth = {"mode": "basic", "users": {"alice": "pw-over-the-wire"}}
     async with served(create_app(_settings(tmp_path, auth=auth))) as url:
         good = BasicCredentials(username="alice", password="pw-over-the-wire")
-        async with _client(url, StillClock(), auth=good) as client:
+        async with _client(url, FakeClock(), auth=good) as client:
             assert (await client.discover()).find(v.COMPUTE_KIND) is not None
         bad = BasicCredentials(username="alice", password="nope")
-        async with _client(url, StillClock(), auth=bad) as client:
+        async with _client(url, FakeClock(), auth=bad) as client:
             with pytest.raises(UnauthorizedError) as caught:
                 await client.discover()
     assert "pw-over-the-wire" not in str(caught.value)

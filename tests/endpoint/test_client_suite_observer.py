@@ -3,13 +3,14 @@
 What the observer is told is compared with what the server saw (a
 :class:`~client_support.Recorder` in front of it): every request, retries included, with
 its method, status and target, and the seconds the rate limiter held it back (on a
-:class:`~client_support.StillClock`, so nothing waits for real). A record carries no URL.
+:class:`~client_support.FakeClock`, so nothing waits for real). A record carries no URL.
 """
 
 from __future__ import annotations
 
 import pytest
-from client_support import Recorder, StillClock, client_for, set_faults
+from client_support import Recorder, client_for, set_faults
+from client_testing import FakeClock
 from starlette.applications import Starlette
 
 from occi_operator.occi import vocabulary as v
@@ -29,7 +30,7 @@ async def test_every_request_is_reported_with_its_target_and_status(
     server: Recorder,
 ) -> None:
     records: list[RequestRecord] = []
-    async with client_for(server, StillClock(), observer=records.append) as client:
+    async with client_for(server, FakeClock(), observer=records.append) as client:
         await client.discover()
         location = await client.create(Resource(kind=v.COMPUTE_KIND, title="seen"),
                                        collection="/compute/")
@@ -50,7 +51,7 @@ async def test_retries_are_requests_of_their_own(
     await set_faults(endpoint_app, {"seed": 11, "server_error_rate": {"get": 1.0}})
     records: list[RequestRecord] = []
     policy = RetryPolicy(max_attempts=3, base=0.01, cap=0.1)
-    async with client_for(server, StillClock(), observer=records.append,
+    async with client_for(server, FakeClock(), observer=records.append,
                           retry=policy) as client:
         with pytest.raises(Exception, match="injected"):
             await client.discover()
@@ -59,7 +60,7 @@ async def test_retries_are_requests_of_their_own(
 
 
 async def test_the_limiter_wait_is_reported(server: Recorder) -> None:
-    clock = StillClock()
+    clock = FakeClock()
     records: list[RequestRecord] = []
     async with client_for(server, clock, observer=records.append, rate=2.0, burst=1) as client:
         for _ in range(3):
@@ -85,7 +86,7 @@ async def test_a_failing_observer_does_not_fail_the_request(server: Recorder) ->
     def broken(record: RequestRecord) -> None:
         raise RuntimeError("observer bug")
 
-    async with client_for(server, StillClock(), observer=broken) as client:
+    async with client_for(server, FakeClock(), observer=broken) as client:
         await client.discover()
     assert len(server.seen) == 1
 

@@ -1,7 +1,7 @@
 """The client's retries and limits against the embedded endpoint's fault injection.
 
 Faults are switched at run time through ``PUT /-/faults`` with a seed, so the dice fall
-the same way on every run; the client waits on a :class:`~client_support.StillClock`, so
+the same way on every run; the client waits on a :class:`~client_support.FakeClock`, so
 nothing sleeps for real. What the server received is read from a
 :class:`~client_support.Recorder` in front of it.
 
@@ -24,7 +24,8 @@ import asyncio
 from typing import Any
 
 import pytest
-from client_support import NO_FAULTS, Recorder, StillClock, client_for, members, set_faults
+from client_support import NO_FAULTS, Recorder, client_for, members, set_faults
+from client_testing import FakeClock
 from starlette.applications import Starlette
 
 from occi_operator.endpoint import http_dispatch
@@ -45,9 +46,9 @@ def server(endpoint_app: Starlette) -> Recorder:
 
 
 @pytest.fixture
-def clock() -> StillClock:
+def clock() -> FakeClock:
     """The client's clock; it records every wait."""
-    return StillClock()
+    return FakeClock()
 
 
 def _compute(title: str = "vm") -> Resource:
@@ -59,7 +60,7 @@ async def _faults(app: Starlette, **faults: Any) -> None:
 
 
 async def test_gets_succeed_through_a_50_percent_error_rate(
-    endpoint_app: Starlette, server: Recorder, clock: StillClock
+    endpoint_app: Starlette, server: Recorder, clock: FakeClock
 ) -> None:
     async with client_for(server, clock, retry=PATIENT, rendering="text/plain") as client:
         location = await client.create(_compute("steady"), collection="/compute/")
@@ -77,7 +78,7 @@ async def test_gets_succeed_through_a_50_percent_error_rate(
 
 
 async def test_5xx_backs_off_exponentially_then_gives_up(
-    endpoint_app: Starlette, server: Recorder, clock: StillClock
+    endpoint_app: Starlette, server: Recorder, clock: FakeClock
 ) -> None:
     await _faults(endpoint_app, server_error_rate={"get": 1.0})
     policy = RetryPolicy(max_attempts=4, base=1.0, cap=3.0)
@@ -91,7 +92,7 @@ async def test_5xx_backs_off_exponentially_then_gives_up(
     assert "injected" in caught.value.server_message
 
 
-async def test_501_is_not_retried(server: Recorder, clock: StillClock) -> None:
+async def test_501_is_not_retried(server: Recorder, clock: FakeClock) -> None:
     async with client_for(server, clock, retry=PATIENT, user_agent="future/1 OCCI/1.3") as client:
         with pytest.raises(NotImplementedByServerError) as caught:
             await client.get("/compute/")
@@ -102,7 +103,7 @@ async def test_501_is_not_retried(server: Recorder, clock: StillClock) -> None:
 
 
 async def test_a_create_hit_by_a_5xx_is_not_retried(
-    endpoint_app: Starlette, server: Recorder, clock: StillClock
+    endpoint_app: Starlette, server: Recorder, clock: FakeClock
 ) -> None:
     await _faults(endpoint_app, server_error_rate={"post": 1.0})
     async with client_for(server, clock, retry=PATIENT) as client:
@@ -116,7 +117,7 @@ async def test_a_create_hit_by_a_5xx_is_not_retried(
 
 
 async def test_a_create_whose_answer_is_lost_is_not_retried(
-    endpoint_app: Starlette, server: Recorder, clock: StillClock
+    endpoint_app: Starlette, server: Recorder, clock: FakeClock
 ) -> None:
     await _faults(endpoint_app, lost_create_answer_rate=1.0)
     async with client_for(server, clock, retry=PATIENT, rendering="application/occi+json"
@@ -133,7 +134,7 @@ async def test_a_create_whose_answer_is_lost_is_not_retried(
 
 
 async def test_a_partial_update_is_never_retried(
-    endpoint_app: Starlette, server: Recorder, clock: StillClock
+    endpoint_app: Starlette, server: Recorder, clock: FakeClock
 ) -> None:
     async with client_for(server, clock, retry=PATIENT) as client:
         location = await client.create(_compute("before"), collection="/compute/")
@@ -155,7 +156,7 @@ async def test_a_partial_update_is_never_retried(
     ],
 )
 async def test_put_delete_and_actions_are_retried(
-    endpoint_app: Starlette, server: Recorder, clock: StillClock, verb: str, rate: str
+    endpoint_app: Starlette, server: Recorder, clock: FakeClock, verb: str, rate: str
 ) -> None:
     async with client_for(server, clock, retry=PATIENT) as client:
         location = await client.create(_compute("x"), collection="/compute/")
@@ -178,7 +179,7 @@ async def test_put_delete_and_actions_are_retried(
 
 @pytest.mark.parametrize("limit", [1, 3])
 async def test_no_more_requests_in_flight_than_allowed(
-    endpoint_app: Starlette, server: Recorder, clock: StillClock,
+    endpoint_app: Starlette, server: Recorder, clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch, limit: int,
 ) -> None:
     release = asyncio.Event()
@@ -201,7 +202,7 @@ async def test_no_more_requests_in_flight_than_allowed(
 
 
 async def test_the_client_paces_requests_at_the_rate(
-    server: Recorder, clock: StillClock
+    server: Recorder, clock: FakeClock
 ) -> None:
     async with client_for(server, clock, rate=4.0, burst=1) as client:
         for n in range(5):
