@@ -7,12 +7,16 @@ name no other test directory uses.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from memory_kube import MemoryKube
+from pydantic import SecretStr
 
+from occi_operator.endpoint.settings import AuthMode, AuthSettings, EndpointSettings
 from occi_operator.occi.client import OCCIClient
 from occi_operator.reconciler.dependencies import FINALIZER
+from occi_operator.reconciler.endpoints import ENDPOINTS
 from occi_operator.reconciler.kube import KubeObject, ResourceType, custom
 from occi_operator.reconciler.outcome import Outcome, OutcomeKind
 from occi_operator.reconciler.runtime import Runtime
@@ -97,3 +101,21 @@ class Stack:
             if condition["type"] == ctype:
                 return dict(condition)
         raise AssertionError(f"{kind}/{name} has no {ctype} condition")
+
+
+def basic_endpoint(tmp_path: Path, password: str) -> EndpointSettings:
+    """An embedded endpoint that wants HTTP Basic: user ``alice`` with ``password``."""
+    return EndpointSettings(
+        data_dir=tmp_path / "endpoint",
+        provisioning_delay_seconds=0,
+        auth=AuthSettings(mode=AuthMode.BASIC, users={"alice": SecretStr(password)}),
+    )
+
+
+def use_basic(stack: Stack, password: str) -> None:
+    """Point the endpoint object ``cloud`` at the Secret ``creds`` holding ``password``."""
+    stack.kube.put_secret(NAMESPACE, "creds", {"username": "alice", "password": password})
+    stack.kube.apply(ENDPOINTS, NAMESPACE, "cloud", {
+        "url": "http://occi.test/", "auth": "basic", "credentialsSecretRef": {"name": "creds"},
+        "limits": {"requestsPerSecond": 10000, "burst": 10000},
+    })

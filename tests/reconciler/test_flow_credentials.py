@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from flow_support import NAMESPACE, Stack
-from pydantic import SecretStr
+from flow_support import NAMESPACE, Stack, basic_endpoint, use_basic
 
-from occi_operator.endpoint.settings import AuthMode, AuthSettings, EndpointSettings
+from occi_operator.endpoint.settings import EndpointSettings
 from occi_operator.reconciler.dependencies import GUARD_FINALIZER
 from occi_operator.reconciler.endpoints import ENDPOINTS
 from occi_operator.reconciler.kube import SECRETS
@@ -21,21 +20,9 @@ WRONG = "wrong-password-1234"
 @pytest.fixture
 def endpoint_settings(tmp_path: Path) -> EndpointSettings:
     """An endpoint that wants HTTP Basic."""
-    return EndpointSettings(
-        data_dir=tmp_path / "endpoint",
-        provisioning_delay_seconds=0,
-        auth=AuthSettings(mode=AuthMode.BASIC, users={"alice": SecretStr(PASSWORD)}),
-    )
+    return basic_endpoint(tmp_path, PASSWORD)
 
 
-def use_basic(stack: Stack, password: str) -> None:
-    stack.kube.put_secret(NAMESPACE, "creds", {"username": "alice", "password": password})
-    stack.kube.apply(ENDPOINTS, NAMESPACE, "cloud", {
-        "url": "http://occi.test/",
-        "auth": "basic",
-        "credentialsSecretRef": {"name": "creds"},
-        "limits": {"requestsPerSecond": 10000, "burst": 10000},
-    })
 
 
 async def test_wrong_credentials_stall_then_rotation_heals(stack: Stack) -> None:

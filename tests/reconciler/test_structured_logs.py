@@ -19,10 +19,9 @@ from typing import Any
 
 import kopf
 import pytest
-from flow_support import NAMESPACE, Stack
-from pydantic import SecretStr
+from flow_support import NAMESPACE, Stack, basic_endpoint, use_basic
 
-from occi_operator.endpoint.settings import AuthMode, AuthSettings, EndpointSettings
+from occi_operator.endpoint.settings import EndpointSettings
 from occi_operator.reconciler.endpoints import ENDPOINTS
 from occi_operator.reconciler.handlers import guarded
 from occi_operator.reconciler.kube import KubeObject
@@ -36,11 +35,7 @@ WRONG = "wrong-password-5678"
 @pytest.fixture
 def endpoint_settings(tmp_path: Path) -> EndpointSettings:
     """An endpoint that wants HTTP Basic."""
-    return EndpointSettings(
-        data_dir=tmp_path / "endpoint",
-        provisioning_delay_seconds=0,
-        auth=AuthSettings(mode=AuthMode.BASIC, users={"alice": SecretStr(PASSWORD)}),
-    )
+    return basic_endpoint(tmp_path, PASSWORD)
 
 
 @pytest.fixture
@@ -67,12 +62,6 @@ def _json_formatter() -> logging.Formatter:
     return make_formatter(log_format=kopf.LogFormat.JSON)
 
 
-def use_basic(stack: Stack, password: str) -> None:
-    stack.kube.put_secret(NAMESPACE, "creds", {"username": "alice", "password": password})
-    stack.kube.apply(ENDPOINTS, NAMESPACE, "cloud", {
-        "url": "http://occi.test/", "auth": "basic", "credentialsSecretRef": {"name": "creds"},
-        "limits": {"requestsPerSecond": 10000, "burst": 10000},
-    })
 
 
 async def run_pass(stack: Stack, obj: KubeObject) -> OutcomeKind:
